@@ -1,0 +1,3 @@
+from itam.cli import main
+
+main()
