@@ -1,0 +1,501 @@
+"""Turn the bytes of one registry file into plain JSON-like data, safely.
+
+PyYAML's own constructors change values silently (``0012345`` becomes 5349,
+``NO`` becomes False, ``2024-03-01`` a date object), keep the last of duplicate
+keys, expand alias bombs and raise bare ``ValueError``/``RecursionError``.  So we
+let libyaml produce the *events* and build the data ourselves, in one
+iterative pass:
+
+* scalars follow the YAML 1.2 core schema, and anything that only YAML 1.1
+  would retype (``yes``, ``on``, ``0012345``, ``22:22``, timestamps) stays the
+  string that was written;
+* duplicate keys, anchors/aliases, tags other than the core ones, several
+  documents, complex keys and deep nesting each become a finding at their line;
+* encoding problems (invalid UTF-8, UTF-16, NUL bytes, a BOM after the start,
+  invisible and bidi characters) are found on the text before parsing.
+
+Stopping at the first alias or at the depth cap matters for speed as much as
+safety: libyaml needs minutes for a megabyte of ``[[[[`` when read to the end.
+"""
+
+from __future__ import annotations
+
+import calendar
+import codecs
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from itam.findings import Finding, Severity
+
+try:
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
+
+    WITH_LIBYAML = True
+except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
+    # Ten times slower, same events.
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+
+    WITH_LIBYAML = False
+
+MAX_FILE_BYTES = 1 << 20
+"""Asset files are a few kilobytes; a cap keeps a huge file from stalling a run."""
+
+MAX_DEPTH = 32
+"""An asset nests four or five levels deep; more is a mistake or an attack."""
+
+MAX_FINDINGS_PER_KIND = 10
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null")} | {"!"}
+_COLLECTION_TAGS = {_CORE + "map", _CORE + "seq"}
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+# Characters that render as nothing or reorder text: a serial with a zero-width
+# space defeats uniqueness checks, a bidi override hides what a value says.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+_LOOKALIKE_SPACE = re.compile("[\u00a0\u2007\u202f]")
+_CHAR_NAMES = {
+    "\u200b": "zero-width space",
+    "\u200c": "zero-width non-joiner",
+    "\u200d": "zero-width joiner",
+    "\u200e": "left-to-right mark",
+    "\u200f": "right-to-left mark",
+    "\u202a": "left-to-right embedding",
+    "\u202b": "right-to-left embedding",
+    "\u202c": "pop directional formatting",
+    "\u202d": "left-to-right override",
+    "\u202e": "right-to-left override",
+    "\ufeff": "byte order mark",
+    "\u00ad": "soft hyphen",
+    "\u00a0": "no-break space",
+    "\u2007": "figure space",
+    "\u202f": "narrow no-break space",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a value sits: 1-based line and column, and its text if plain."""
+
+    line: int
+    column: int
+    text: str | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    """One parsed file: its data (a mapping, or None if unusable) and findings."""
+
+    file: str
+    data: dict[str, Any] | None
+    findings: list[Finding] = field(default_factory=list)
+    source: bytes = b""
+    _positions: dict[str, Position] | None = None
+
+    def position(self, pointer: str) -> Position | None:
+        """The place of ``pointer``, or of its nearest ancestor that exists."""
+        if self._positions is None:
+            self._positions = _positions(self.source)
+        while True:
+            found = self._positions.get(pointer)
+            if found is not None or not pointer:
+                return found
+            pointer = pointer.rpartition("/")[0]
+
+    def locate(self, pointer: str) -> tuple[int | None, int | None]:
+        pos = self.position(pointer)
+        return (pos.line, pos.column) if pos else (None, None)
+
+    def raw_text(self, pointer: str) -> str | None:
+        """The scalar at ``pointer`` exactly as written, if it was a plain scalar."""
+        if self._positions is None:
+            self._positions = _positions(self.source)
+        pos = self._positions.get(pointer)
+        return pos.text if pos else None
+
+
+class _Fatal(Exception):
+    """Stops building a document; the finding has been recorded."""
+
+
+def escape_pointer(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def load(source: bytes, file: str) -> Document:
+    """Parse ``source`` (the bytes of ``file``) into a Document. Never raises."""
+    doc = Document(file=file, data=None, source=source)
+    text_ok = _check_bytes(source, doc)
+    if not text_ok:
+        return doc
+    builder = _Builder(doc, record=None)
+    builder.run(_strip_bom(source))
+    root = builder.root
+    if builder.failed:
+        return doc
+    if root is None:
+        doc.findings.append(_finding(doc, "yaml.empty", "the file holds no YAML document", 1, 1))
+    elif not isinstance(root, dict):
+        doc.findings.append(
+            _finding(doc, "yaml.not-mapping", "the document must be a mapping of fields", 1, 1)
+        )
+    else:
+        doc.data = root
+    return doc
+
+
+def _strip_bom(source: bytes) -> bytes:
+    return source[3:] if source.startswith(codecs.BOM_UTF8) else source
+
+
+def _finding(doc: Document, rule: str, message: str, line: int | None, col: int | None) -> Finding:
+    return Finding(rule, Severity.ERROR, message, file=doc.file, line=line, column=col)
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def _check_bytes(source: bytes, doc: Document) -> bool:
+    """Find encoding problems before parsing; False when parsing is pointless."""
+    if len(source) > MAX_FILE_BYTES:
+        doc.findings.append(
+            _finding(
+                doc,
+                "file.too-large",
+                f"the file is larger than the {MAX_FILE_BYTES:,} bytes allowed for one entity",
+                None,
+                None,
+            )
+        )
+        return False
+    for bom, name in (
+        (codecs.BOM_UTF32_LE, "UTF-32"),
+        (codecs.BOM_UTF32_BE, "UTF-32"),
+        (codecs.BOM_UTF16_LE, "UTF-16"),
+        (codecs.BOM_UTF16_BE, "UTF-16"),
+    ):
+        if source.startswith(bom):
+            doc.findings.append(
+                _finding(doc, "yaml.encoding", f"the file is {name}; save it as UTF-8", 1, 1)
+            )
+            return False
+    body = _strip_bom(source)
+    offset = 3 if body is not source else 0
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(source, exc.start + offset)
+        byte = body[exc.start : exc.start + 1].hex()
+        doc.findings.append(
+            _finding(
+                doc,
+                "yaml.encoding",
+                f"byte 0x{byte} is not valid UTF-8; save the file as UTF-8",
+                line,
+                col,
+            )
+        )
+        return False
+    ok = True
+    nul = body.find(b"\0")
+    if nul >= 0:
+        line, col = _line_col(source, nul + offset)
+        doc.findings.append(
+            _finding(doc, "yaml.control-character", "the file contains a NUL byte", line, col)
+        )
+        ok = False
+    return _check_invisible(text, source, offset, doc) and ok
+
+
+def _check_invisible(text: str, source: bytes, offset: int, doc: Document) -> bool:
+    ok = True
+    for pattern, severity in ((_INVISIBLE, Severity.ERROR), (_LOOKALIKE_SPACE, Severity.WARNING)):
+        for count, match in enumerate(pattern.finditer(text)):
+            if count == MAX_FINDINGS_PER_KIND:
+                break
+            char = match.group()
+            line = text.count("\n", 0, match.start()) + 1
+            col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            name = _CHAR_NAMES.get(char, "invisible character")
+            if char == "\ufeff":
+                # libyaml rejects a BOM after the start, the pure parser keeps it
+                # inside a key: neither is what the author meant.
+                ok = False
+                message = "a byte order mark (U+FEFF) in the middle of the file; delete it"
+            else:
+                message = f"U+{ord(char):04X} ({name}) is hidden in the text; delete or retype it"
+            doc.findings.append(
+                Finding(
+                    "yaml.invisible-character",
+                    severity,
+                    message,
+                    file=doc.file,
+                    line=line,
+                    column=col,
+                )
+            )
+    return ok
+
+
+class _Frame:
+    __slots__ = ("container", "is_map", "key", "mark", "mark_of_key", "pointer")
+
+    def __init__(self, container: dict[str, Any] | list[Any], pointer: str, mark: Any) -> None:
+        self.container = container
+        self.is_map = isinstance(container, dict)
+        self.key: str | _Drop | None = None
+        self.pointer = pointer
+        self.mark = mark
+        self.mark_of_key: Any = mark
+
+
+class _Drop:
+    """A pending key whose value is discarded (a duplicate or an empty key)."""
+
+
+_DROP = _Drop()
+
+
+class _Builder:
+    """Builds data from parser events; optionally records each value's place."""
+
+    def __init__(self, doc: Document, record: dict[str, Position] | None) -> None:
+        self.doc = doc
+        self.record = record
+        self.root: Any = None
+        self.failed = False
+        self.stack: list[_Frame] = []
+        self.documents = 0
+        self.counts: dict[str, int] = {}
+
+    # -- reporting -------------------------------------------------------
+    def report(self, rule: str, message: str, mark: Any, fatal: bool = False) -> None:
+        if self.record is None:
+            seen = self.counts.get(rule, 0)
+            self.counts[rule] = seen + 1
+            if seen < MAX_FINDINGS_PER_KIND:
+                line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+                self.doc.findings.append(_finding(self.doc, rule, message, line, col))
+        if fatal:
+            self.failed = True
+            raise _Fatal
+
+    # -- the event loop -----------------------------------------------------
+    def run(self, source: bytes) -> None:
+        parser = _Parser(source)
+        try:
+            while parser.check_event():
+                self.event(parser.get_event())
+        except _Fatal:
+            pass
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problem = exc.problem or "invalid YAML"
+            if exc.context:
+                problem = f"{problem} ({exc.context})"
+            self._syntax(problem, mark)
+        except yaml.reader.ReaderError as exc:
+            line, col = _line_col(source, exc.position) if exc.position >= 0 else (None, None)
+            self.failed = True
+            if self.record is None:
+                self.doc.findings.append(
+                    _finding(self.doc, "yaml.control-character", exc.reason, line, col)
+                )
+        except (yaml.YAMLError, ValueError, RecursionError, MemoryError) as exc:
+            self._syntax(f"unreadable YAML: {type(exc).__name__}", None)
+        finally:
+            parser.dispose()
+
+    def _syntax(self, problem: str, mark: Any) -> None:
+        self.failed = True
+        if self.record is None:
+            line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+            self.doc.findings.append(_finding(self.doc, "yaml.syntax", problem, line, col))
+
+    def event(self, ev: Any) -> None:
+        kind = type(ev)
+        if kind is yaml.ScalarEvent:
+            self.scalar(ev)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            self.start(ev, {} if kind is yaml.MappingStartEvent else [])
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            frame = self.stack.pop()
+            self.attach(frame.container, frame.mark, frame.pointer, None)
+        elif kind is yaml.AliasEvent:
+            self.report(
+                "yaml.alias",
+                f"alias *{ev.anchor} repeats another value; anchors and aliases are not "
+                "allowed, write the value out",
+                ev.start_mark,
+                fatal=True,
+            )
+        elif kind is yaml.DocumentStartEvent:
+            self.documents += 1
+            if self.documents > 1:
+                self.report(
+                    "yaml.multiple-documents",
+                    "a second YAML document (---); one file holds one entity",
+                    ev.start_mark,
+                    fatal=True,
+                )
+
+    def _check_anchor(self, ev: Any) -> None:
+        if ev.anchor is not None:
+            self.report(
+                "yaml.alias",
+                f"anchor &{ev.anchor}: anchors and aliases are not allowed, write values out",
+                ev.start_mark,
+                fatal=True,
+            )
+
+    def _check_tag(self, tag: str | None, allowed: set[str], mark: Any) -> None:
+        if tag is not None and tag not in allowed:
+            shown = tag.replace(_CORE, "!!")
+            self.report(
+                "yaml.tag",
+                f"tag {shown} is not allowed; registry files hold plain text, numbers, "
+                "true/false, lists and mappings",
+                mark,
+            )
+
+    def start(self, ev: Any, container: dict[str, Any] | list[Any]) -> None:
+        self._check_anchor(ev)
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.is_map and top.key is None:
+            self.report(
+                "yaml.complex-key",
+                "a list or mapping used as a key; keys must be plain names",
+                ev.start_mark,
+                fatal=True,
+            )
+        if len(self.stack) >= MAX_DEPTH:
+            self.report(
+                "yaml.too-deep",
+                f"values nest more than {MAX_DEPTH} levels deep",
+                ev.start_mark,
+                fatal=True,
+            )
+        self._check_tag(ev.tag, _COLLECTION_TAGS, ev.start_mark)
+        pointer = self.child_pointer(top) if self.record is not None else ""
+        mark = ev.start_mark
+        if top is not None and top.is_map and self.record is not None:
+            mark = top.mark_of_key
+        self.stack.append(_Frame(container, pointer, mark))
+
+    def child_pointer(self, top: _Frame | None) -> str:
+        if top is None:
+            return ""
+        if top.is_map:
+            key = top.key
+            return f"{top.pointer}/{escape_pointer(key)}" if isinstance(key, str) else ""
+        return f"{top.pointer}/{len(top.container)}"
+
+    def scalar(self, ev: Any) -> None:
+        self._check_anchor(ev)
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.is_map and top.key is None:
+            self.key(top, ev)
+            return
+        value = self.resolve(ev)
+        pointer = self.child_pointer(top) if self.record is not None else ""
+        text = ev.value if ev.implicit[0] else None
+        mark = ev.start_mark
+        if top is not None and top.is_map and self.record is not None:
+            mark = top.mark_of_key
+        self.attach(value, mark, pointer, text)
+
+    def key(self, top: _Frame, ev: Any) -> None:
+        self._check_tag(ev.tag, {_CORE + "str"}, ev.start_mark)
+        name: str = ev.value
+        top.mark_of_key = ev.start_mark
+        if ev.implicit[0] and name in _NULLS:
+            self.report("yaml.empty-key", "a key with no name", ev.start_mark)
+            top.key = _DROP
+        elif ev.implicit[0] and name == "<<":
+            self.report(
+                "yaml.merge-key",
+                "merge keys (<<) are not allowed; write the fields out",
+                ev.start_mark,
+            )
+            top.key = _DROP
+        elif name in top.container:
+            self.report(
+                "yaml.duplicate-key",
+                f"key {name!r} appears twice in the same mapping; YAML would silently keep "
+                "only the last one",
+                ev.start_mark,
+            )
+            top.key = _DROP
+        else:
+            top.key = name
+
+    def attach(self, value: Any, mark: Any, pointer: str, text: str | None) -> None:
+        if self.record is not None and mark is not None:
+            self.record[pointer] = Position(mark.line + 1, mark.column + 1, text)
+        if not self.stack:
+            self.root = value
+            return
+        top = self.stack[-1]
+        if top.is_map:
+            key = top.key
+            if isinstance(key, str):
+                top.container[key] = value  # type: ignore[call-overload]
+            top.key = None
+        else:
+            top.container.append(value)  # type: ignore[union-attr]
+
+    def resolve(self, ev: Any) -> Any:
+        text: str = ev.value
+        tag = ev.tag
+        if tag is not None and tag != "!":
+            self._check_tag(tag, _SCALAR_TAGS, ev.start_mark)
+            if tag == _CORE + "str" or tag not in _SCALAR_TAGS:
+                return text
+            return self.plain(text, ev)
+        if not ev.implicit[0]:
+            return text
+        return self.plain(text, ev)
+
+    def plain(self, text: str, ev: Any) -> Any:
+        if text in _NULLS:
+            return None
+        if text in _BOOLS:
+            return _BOOLS[text]
+        first = text[0]
+        if first.isdigit() or first in "-+.":
+            if _INT.fullmatch(text):
+                return int(text)
+            if _FLOAT.fullmatch(text) and text not in "+-.":
+                number = float(text)
+                return number if math.isfinite(number) else text
+            date = _DATE.fullmatch(text)
+            if date and not _real_date(*map(int, date.groups())):
+                self.report(
+                    "yaml.invalid-date",
+                    f"{text} is not a date on the calendar",
+                    ev.start_mark,
+                )
+        return text
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def _positions(source: bytes) -> dict[str, Position]:
+    """Every value's place, by JSON pointer; computed only when a finding needs it."""
+    record: dict[str, Position] = {"": Position(1, 1)}
+    scratch = Document(file="", data=None)
+    _Builder(scratch, record=record).run(_strip_bom(source))
+    return record
