@@ -1,0 +1,144 @@
+"""Rules that need the whole registry: ids, file names, references, uniqueness.
+
+Which fields are references and which must be unique is read from the schemas
+(``x-references``, ``x-unique``), so an organisation's own fields get the same
+checks as ours.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+
+from itam.entities import Catalog, Entity
+from itam.findings import Finding, Severity
+from itam.schemas import SchemaSet, values_at
+
+_UNIQUE_NAMES = {"serial": "serial number", "asset_tag": "asset tag", "mac": "MAC address"}
+
+
+def _normalise_mac(value: str) -> str:
+    return "".join(ch for ch in value.lower() if ch.isalnum())
+
+
+_NORMALISE: dict[str, Callable[[str], str]] = {
+    "serial": lambda v: v.strip().casefold(),
+    "asset_tag": lambda v: v.strip().casefold(),
+    "mac": _normalise_mac,
+}
+
+
+def _at(entity: Entity, rule: str, pointer: str, message: str) -> Finding:
+    line, column = entity.locate(pointer)
+    return Finding(
+        rule,
+        Severity.ERROR,
+        message,
+        file=entity.file,
+        line=line,
+        column=column,
+        entity=entity.id,
+        path=pointer,
+    )
+
+
+def check(catalog: Catalog, schemas: SchemaSet) -> Iterator[Finding]:
+    """All integrity findings, in no particular order."""
+    yield from _file_names(catalog)
+    yield from _duplicate_ids(catalog)
+    yield from _references(catalog, schemas)
+    yield from _uniqueness(catalog, schemas)
+
+
+def _file_names(catalog: Catalog) -> Iterator[Finding]:
+    for entity in catalog:
+        if entity.id is not None and entity.id != entity.stem:
+            yield _at(
+                entity,
+                "integrity.id-filename",
+                "/id",
+                f"the file is named {entity.stem!r} but its id is {entity.id!r}; "
+                f"name the file {entity.id}.yaml",
+            )
+
+
+def _duplicate_ids(catalog: Catalog) -> Iterator[Finding]:
+    owners: dict[str, list[Entity]] = defaultdict(list)
+    for entity in catalog:
+        if entity.id is not None:
+            owners[entity.id.casefold()].append(entity)
+    for group in owners.values():
+        if len(group) < 2:
+            continue
+        for entity in group:
+            others = ", ".join(o.file for o in group if o is not entity)
+            yield _at(
+                entity,
+                "integrity.duplicate-id",
+                "/id",
+                f"id {entity.id!r} is also used by {others}; ids are unique across the "
+                "registry (compared without case, as file systems may)",
+            )
+
+
+def _references(catalog: Catalog, schemas: SchemaSet) -> Iterator[Finding]:
+    ids_of_kind: dict[str | None, list[str]] = defaultdict(list)
+    for known_id, known in sorted(catalog.by_id.items()):
+        ids_of_kind[known.kind].append(known_id)
+    for entity in catalog:
+        schema = schemas.kind(entity.kind) if entity.kind else None
+        if schema is None:
+            continue
+        for spec in schema.references:
+            for pointer, value in values_at(entity.data, spec.tokens):
+                if not isinstance(value, str):
+                    continue
+                field = ".".join(t for t in spec.tokens if t != "*")
+                wanted = " or ".join(spec.value)
+                target = catalog.get(value)
+                if target is None:
+                    ids = [i for kind in spec.value for i in ids_of_kind[kind]]
+                    close = difflib.get_close_matches(value, ids, n=1)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    yield _at(
+                        entity,
+                        "integrity.reference",
+                        pointer,
+                        f"{field}: no {wanted} with id {value!r} in the registry{hint}",
+                    )
+                elif target.kind not in spec.value:
+                    yield _at(
+                        entity,
+                        "integrity.reference-kind",
+                        pointer,
+                        f"{field}: {value!r} is a {target.kind}, not a {wanted}",
+                    )
+
+
+def _uniqueness(catalog: Catalog, schemas: SchemaSet) -> Iterator[Finding]:
+    seen: dict[tuple[str, str], list[tuple[Entity, str, str]]] = defaultdict(list)
+    for entity in catalog:
+        schema = schemas.kind(entity.kind) if entity.kind else None
+        if schema is None:
+            continue
+        for spec in schema.unique:
+            for namespace in spec.value:
+                normalise = _NORMALISE.get(namespace, str.strip)
+                for pointer, value in values_at(entity.data, spec.tokens):
+                    if isinstance(value, str) and value.strip():
+                        seen[namespace, normalise(value)].append((entity, pointer, value))
+    for (namespace, _), holders in seen.items():
+        if len({id(e) for e, _, _ in holders}) < 2:
+            continue
+        label = _UNIQUE_NAMES.get(namespace, namespace)
+        for entity, pointer, value in holders:
+            others = ", ".join(
+                f"{o.id or o.file} ({o.file})" for o, _, _ in holders if o is not entity
+            )
+            yield _at(
+                entity,
+                f"integrity.unique-{namespace.replace('_', '-')}",
+                pointer,
+                f"{label} {value!r} is also recorded on {others}",
+            )

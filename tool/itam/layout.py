@@ -1,0 +1,51 @@
+"""Where a registry's parts live, and how its root is found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from itam.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The folders of a registry repository."""
+
+    root: Path
+
+    @property
+    def registry(self) -> Path:
+        return self.root / "registry"
+
+    @property
+    def schemas(self) -> Path:
+        return self.root / "schemas"
+
+    @property
+    def policies(self) -> Path:
+        return self.root / "policies"
+
+    @classmethod
+    def at(cls, root: Path | None, cwd: Path | None = None) -> Layout:
+        """The registry at ``root``, or at the git work tree holding ``cwd``."""
+        if root is None:
+            root = find_work_tree(cwd or Path.cwd())
+        root = root.resolve()
+        if not root.is_dir():
+            raise ConfigError(f"the registry root {root} is not a readable folder")
+        layout = cls(root)
+        if not layout.registry.is_dir():
+            raise ConfigError(f"{root} is not an itam registry: it has no registry/ folder")
+        return layout
+
+
+def find_work_tree(start: Path) -> Path:
+    """The nearest folder at or above ``start`` that holds ``.git``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    raise ConfigError(
+        f"{start} is not inside a git work tree; pass --root DIR to name the registry"
+    )

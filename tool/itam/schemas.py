@@ -1,0 +1,241 @@
+"""Load the JSON Schemas of ``schemas/`` once and validate entities by kind.
+
+Every schema file is registered up front: resolving a ``$ref`` to another file
+on demand made validation several times slower. Kind schemas live in
+``schemas/kinds/<kind>.schema.json``; the file stem is the kind.
+
+Besides validating, the schemas are read for three annotations of our own,
+which JSON Schema itself ignores: ``x-references`` (this value is the id of an
+entity of that kind), ``x-unique`` (this value is unique across the registry)
+and ``x-message`` (what to tell a person when a pattern or format fails).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import referencing
+import referencing.jsonschema
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import SchemaError
+
+from itam.errors import ConfigError
+
+BASE_URI = "https://itam.invalid/schemas/"
+KINDS_FOLDER = "kinds"
+WILDCARD = "*"
+
+Tokens = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """A place in a kind's entities (``*`` matches any list item) and its annotation."""
+
+    tokens: Tokens
+    value: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class KindSchema:
+    """One kind's validator and the annotations found in its schema."""
+
+    kind: str
+    file: str
+    validator: Any
+    references: list[FieldSpec] = field(default_factory=list)
+    unique: list[FieldSpec] = field(default_factory=list)
+    # Property names declared for each object place, for "did you mean".
+    properties: dict[Tokens, set[str]] = field(default_factory=dict)
+
+
+def _format_checker() -> FormatChecker:
+    from itam.dates import parse_date
+
+    checker = FormatChecker(formats=())
+
+    @checker.checks("date", raises=ValueError)
+    def _date(value: object) -> bool:
+        return not isinstance(value, str) or parse_date(value) is not None
+
+    @checker.checks("email")
+    def _email(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        local, _, domain = value.partition("@")
+        return bool(local) and "." in domain and " " not in value
+
+    return checker
+
+
+class SchemaSet:
+    """All schemas of a registry, and a validator per kind."""
+
+    def __init__(self, folder: Path, root: Path) -> None:
+        self.folder = folder
+        self.root = root
+        self.documents: dict[str, tuple[str, dict[str, Any]]] = {}
+        resources = []
+        if not folder.is_dir():
+            raise ConfigError(f"no schemas folder at {folder}")
+        for path in sorted(folder.rglob("*.schema.json")):
+            rel = path.relative_to(root).as_posix()
+            contents = _read_json(path, rel)
+            uri = contents.get("$id") or BASE_URI + path.relative_to(folder).as_posix()
+            if not isinstance(uri, str):
+                raise ConfigError("$id must be a string", rel)
+            try:
+                Draft202012Validator.check_schema(contents)
+            except SchemaError as exc:
+                where = "/".join(str(p) for p in exc.absolute_path) or "(top)"
+                raise ConfigError(
+                    f"not a valid JSON Schema at {where}: {exc.message}", rel
+                ) from None
+            self.documents[uri] = (rel, contents)
+            resources.append((uri, referencing.jsonschema.DRAFT202012.create_resource(contents)))
+        self.registry: referencing.Registry[Any] = referencing.Registry().with_resources(resources)
+        self._by_kind: dict[str, KindSchema] = {}
+        self.kind_uris = {
+            Path(rel).name.removesuffix(".schema.json"): uri
+            for uri, (rel, _) in self.documents.items()
+            if Path(rel).parent.name == KINDS_FOLDER
+        }
+        if not self.kind_uris:
+            raise ConfigError(f"no kind schemas in {folder / KINDS_FOLDER}")
+        self.format_checker = _format_checker()
+
+    @property
+    def kinds(self) -> list[str]:
+        return sorted(self.kind_uris)
+
+    def kind(self, name: str) -> KindSchema | None:
+        """The schema of ``name``, built on first use, or None for an unknown kind."""
+        found = self._by_kind.get(name)
+        if found is None and name in self.kind_uris:
+            uri = self.kind_uris[name]
+            rel, contents = self.documents[uri]
+            found = KindSchema(
+                kind=name,
+                file=rel,
+                validator=Draft202012Validator(
+                    contents, registry=self.registry, format_checker=self.format_checker
+                ),
+            )
+            _Annotations(self.registry, found).visit(contents, self.registry.resolver(uri), ())
+            self._by_kind[name] = found
+        return found
+
+    @cached_property
+    def kinds_by_category(self) -> dict[str, list[str]]:
+        """Kinds grouped by the ``x-category`` of their schema (hardware, agreement, ...)."""
+        groups: dict[str, list[str]] = {}
+        for name, uri in sorted(self.kind_uris.items()):
+            category = self.documents[uri][1].get("x-category", "other")
+            groups.setdefault(str(category), []).append(name)
+        return groups
+
+
+def _read_json(path: Path, rel: str) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read schema: {exc}", rel) from None
+    try:
+        contents = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"invalid JSON: {exc.msg}", rel, exc.lineno) from None
+    if not isinstance(contents, dict):
+        raise ConfigError("a schema must be a JSON object", rel, 1)
+    return contents
+
+
+def _as_tuple(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    return ()
+
+
+class _Annotations:
+    """Walks a kind schema through ``$ref``, ``allOf`` and friends, collecting annotations."""
+
+    def __init__(self, registry: referencing.Registry[Any], target: KindSchema) -> None:
+        self.registry = registry
+        self.target = target
+        self.active: set[int] = set()
+
+    def visit(self, schema: Any, resolver: Any, tokens: Tokens) -> None:
+        if not isinstance(schema, dict) or id(schema) in self.active:
+            return
+        self.active.add(id(schema))
+        try:
+            self._visit(schema, resolver, tokens)
+        finally:
+            self.active.discard(id(schema))
+
+    def _visit(self, schema: dict[str, Any], resolver: Any, tokens: Tokens) -> None:
+        if "x-references" in schema:
+            self.target.references.append(FieldSpec(tokens, _as_tuple(schema["x-references"])))
+        if "x-unique" in schema:
+            self.target.unique.append(FieldSpec(tokens, _as_tuple(schema["x-unique"])))
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            try:
+                resolved = resolver.lookup(ref)
+            except referencing.exceptions.Unresolvable:
+                raise ConfigError(
+                    f"$ref {ref!r} does not resolve to a schema", self.target.file
+                ) from None
+            self.visit(resolved.contents, resolved.resolver, tokens)
+        for key in ("allOf", "anyOf", "oneOf"):
+            for sub in schema.get(key, ()):
+                self.visit(sub, resolver, tokens)
+        for key in ("then", "else"):
+            self.visit(schema.get(key), resolver, tokens)
+        props = schema.get("properties")
+        if isinstance(props, dict):
+            self.target.properties.setdefault(tokens, set()).update(props)
+            for name, sub in props.items():
+                self.visit(sub, resolver, (*tokens, name))
+        self.visit(schema.get("items"), resolver, (*tokens, WILDCARD))
+
+
+def values_at(data: Any, tokens: Tokens, pointer: str = "") -> Iterator[tuple[str, Any]]:
+    """Each value found at ``tokens`` in ``data``, with its JSON pointer."""
+    if not tokens:
+        yield pointer, data
+        return
+    head, rest = tokens[0], tokens[1:]
+    if head == WILDCARD:
+        if isinstance(data, list):
+            for index, item in enumerate(data):
+                yield from values_at(item, rest, f"{pointer}/{index}")
+    elif isinstance(data, dict) and head in data:
+        yield from values_at(data[head], rest, f"{pointer}/{_escape(head)}")
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def standalone(contents: dict[str, Any], name: str, file: str) -> KindSchema:
+    """A validator for a self-contained schema (a policy file, a check's parameters)."""
+    uri = contents.get("$id") or f"{BASE_URI}{name}"
+    registry: referencing.Registry[Any] = referencing.Registry().with_resource(
+        uri, referencing.jsonschema.DRAFT202012.create_resource(contents)
+    )
+    compiled = KindSchema(
+        kind=name,
+        file=file,
+        validator=Draft202012Validator(
+            contents, registry=registry, format_checker=_format_checker()
+        ),
+    )
+    _Annotations(registry, compiled).visit(contents, registry.resolver(uri), ())
+    return compiled
