@@ -1,0 +1,141 @@
+"""The ``itam`` command: parse options, call the library, pick a reporter, exit.
+
+Exit codes: 0 no blocking error, 1 at least one, 2 usage or configuration
+error. No input may produce a traceback: known operational errors print one
+line; anything else is reported as an internal error (ITAM_DEBUG=1 shows it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from itam import __version__
+from itam.errors import ConfigError
+
+FORMATS = ("text", "json", "github")
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            click.echo(f"itam: {exc}", err=True)
+            ctx.exit(2)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("ITAM_DEBUG"):
+                raise
+            click.echo(
+                f"itam: internal error: {type(exc).__name__}: {exc} "
+                "(run with ITAM_DEBUG=1 for details)",
+                err=True,
+            )
+            ctx.exit(2)
+
+
+def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:
+    from itam.dates import default_as_of, parse_date
+
+    if value is None:
+        return default_as_of()
+    parsed = parse_date(value)
+    if parsed is None:
+        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD")
+    return parsed
+
+
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The registry repository (default: the git work tree holding the current folder).",
+)
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    callback=_as_of,
+    metavar="YYYY-MM-DD",
+    help="Judge deadlines as of this date (default: today, or SOURCE_DATE_EPOCH).",
+)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="itam")
+def cli() -> None:
+    """A GitOps IT asset registry: assets are YAML files in git, checked by
+    JSON Schemas and lifecycle policies."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@root_option
+@as_of_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format (default: text; github when GITHUB_ACTIONS is set).",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report to FILE (atomically) instead of standard output.",
+)
+def validate(
+    paths: tuple[Path, ...],
+    root: Path | None,
+    as_of: dt.date,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Check the registry against its schemas and integrity rules.
+
+    With PATHS, only findings on those files or folders are reported; the
+    whole registry is still read, since uniqueness and references span files.
+    Exit 0 when no error is found, 1 when one is, 2 on a usage or
+    configuration error.
+    """
+    from itam.layout import Layout
+    from itam.reporters import REPORTERS
+    from itam.validate import run
+
+    layout = Layout.at(root)
+    only = [_inside_root(p, layout.root) for p in paths]
+    report = run(layout, as_of, only or None)
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    text = REPORTERS[fmt](report)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from itam.atomic import write_text
+        from itam.reporters.text import summary_line
+
+        try:
+            write_text(output, text)
+        except OSError as exc:
+            raise ConfigError(f"cannot write {output}: {exc.strerror}") from None
+        click.echo(summary_line(report), err=True)
+    sys.exit(report.exit_code)
+
+
+def _inside_root(path: Path, root: Path) -> Path:
+    resolved = path.resolve()
+    if resolved != root and root not in resolved.parents:
+        raise click.BadParameter(f"{path} is outside the registry root {root}", param_hint="PATHS")
+    return resolved
+
+
+def main() -> None:
+    """Entry point of the ``itam`` console script."""
+    cli(prog_name="itam")

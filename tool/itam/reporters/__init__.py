@@ -1,0 +1,16 @@
+"""Reporters turn one Report into text; ``--format`` chooses among them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from itam.findings import Report
+from itam.reporters import github, json_report, text
+
+Reporter = Callable[[Report], str]
+
+REPORTERS: dict[str, Reporter] = {
+    "text": text.render,
+    "json": json_report.render,
+    "github": github.render,
+}
