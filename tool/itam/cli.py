@@ -129,6 +129,39 @@ def validate(
     sys.exit(report.exit_code)
 
 
+@cli.group()
+def policy() -> None:
+    """Show the lifecycle policies of policies/."""
+
+
+def _load_policy(root: Path | None) -> Any:
+    from itam.layout import Layout
+    from itam.policy.load import load_policy
+    from itam.schemas import SchemaSet
+
+    layout = Layout.at(root)
+    return load_policy(layout, SchemaSet(layout.schemas, layout.root).kinds)
+
+
+@policy.command("list")
+@root_option
+def policy_list(root: Path | None) -> None:
+    """Every rule in force, with its severity, scope and rationale."""
+    from itam.policy.describe import rule_table
+
+    click.echo(rule_table(_load_policy(root)), nl=False)
+
+
+@policy.command("explain")
+@click.argument("rule")
+@root_option
+def policy_explain(rule: str, root: Path | None) -> None:
+    """What RULE checks, its parameters, and a passing and a failing example."""
+    from itam.policy.describe import explain
+
+    click.echo(explain(_load_policy(root), rule), nl=False)
+
+
 def _inside_root(path: Path, root: Path) -> Path:
     resolved = path.resolve()
     if resolved != root and root not in resolved.parents:

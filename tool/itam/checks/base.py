@@ -1,0 +1,85 @@
+"""What every policy check is: a named, self-documenting judge of entities."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from itam.findings import Finding
+
+if TYPE_CHECKING:
+    from itam.policy.context import Context
+    from itam.policy.model import Rule
+
+
+class Check:
+    """Base of all checks. The class docstring explains the check to people
+    (``itam policy explain`` prints it); ``params`` declares its parameters as
+    JSON Schema properties, each with a default and a description."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    params: ClassVar[dict[str, Any]] = {}
+    required_params: ClassVar[tuple[str, ...]] = ()
+    good_example: ClassVar[str] = ""
+    bad_example: ClassVar[str] = ""
+    # Change rules compare with the base of a pull request and run only then.
+    needs_base: ClassVar[bool] = False
+
+    @classmethod
+    def params_schema(cls) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": cls.params,
+            "required": list(cls.required_params),
+        }
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        return {k: v["default"] for k, v in cls.params.items() if "default" in v}
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        self.settings = params
+
+    def run(self, ctx: Context, rule: Rule) -> Iterator[Finding]:
+        raise NotImplementedError
+
+
+def get(data: Any, dotted: str) -> Any:
+    """The value at a dotted path (``disposal.sanitization.method``), or None."""
+    for part in dotted.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
+
+
+def pointer(dotted: str) -> str:
+    """The JSON pointer of a dotted path."""
+    return "/" + dotted.replace("~", "~0").replace("/", "~1").replace(".", "/")
+
+
+def present(value: Any) -> bool:
+    """Whether a field holds something: not missing, null, blank or empty."""
+    if value is None:
+        return False
+    if isinstance(value, str | list | dict):
+        return bool(value.strip() if isinstance(value, str) else value)
+    return True
+
+
+def nearest(data: Any, dotted: str, fallback: str = "/status") -> str:
+    """The pointer of the deepest existing part of ``dotted``, else ``fallback``."""
+    parts = dotted.split(".")
+    for size in range(len(parts), 0, -1):
+        if get(data, ".".join(parts[:size])) is not None:
+            return pointer(".".join(parts[:size]))
+    return fallback
+
+
+def days(count: int) -> str:
+    return "1 day" if abs(count) == 1 else f"{abs(count)} days"
+
+
+KIND_LIST = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}

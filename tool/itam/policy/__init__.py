@@ -1,0 +1,1 @@
+"""Lifecycle policies: loading policies/, selecting entities, applying waivers."""

@@ -1,0 +1,107 @@
+"""What a check sees: the registry, the policy, the date, and derived values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from itam.derive import Derived, derive
+from itam.entities import Catalog, Entity
+from itam.findings import Finding
+from itam.policy.model import Depreciation, Policy, Rule, Selector, State
+
+
+class Context:
+    """The registry as of one date, under one policy."""
+
+    def __init__(self, catalog: Catalog, policy: Policy, as_of: dt.date) -> None:
+        self.catalog = catalog
+        self.policy = policy
+        self.as_of = as_of
+        self._derived: dict[int, Derived] = {}
+        self._ancestors: dict[str, frozenset[str]] = {}
+
+    # -- facts about one entity ---------------------------------------------
+    def state(self, entity: Entity) -> State | None:
+        lifecycle = self.policy.lifecycle_of(entity.kind)
+        status = entity.get("status")
+        if lifecycle is None or not isinstance(status, str):
+            return None
+        return lifecycle.states.get(status)
+
+    def derived(self, entity: Entity) -> Derived:
+        found = self._derived.get(id(entity))
+        if found is None:
+            found = self._derived[id(entity)] = derive(entity, self)
+        return found
+
+    def locations_of(self, entity: Entity) -> frozenset[str]:
+        """The entity's location and every location that contains it."""
+        start = entity.get("location")
+        if not isinstance(start, str):
+            return frozenset()
+        cached = self._ancestors.get(start)
+        if cached is None:
+            chain: list[str] = []
+            current: Any = start
+            while isinstance(current, str) and current not in chain:
+                chain.append(current)
+                parent = self.catalog.get(current)
+                current = parent.get("parent") if parent is not None else None
+            cached = self._ancestors[start] = frozenset(chain)
+        return cached
+
+    def matches(self, selector: Selector, entity: Entity) -> bool:
+        if selector.kinds is not None and entity.kind not in selector.kinds:
+            return False
+        status = entity.get("status")
+        if selector.states is not None and status not in selector.states:
+            return False
+        if selector.classes is not None:
+            state = self.state(entity)
+            if state is None or state.state_class not in selector.classes:
+                return False
+        if selector.tags is not None:
+            tags = entity.get("tags")
+            if not isinstance(tags, list) or not selector.tags.intersection(
+                t for t in tags if isinstance(t, str)
+            ):
+                return False
+        if selector.criticality is not None and entity.get("criticality") not in (
+            selector.criticality
+        ):
+            return False
+        return selector.locations is None or bool(selector.locations & self.locations_of(entity))
+
+    def select(self, rule: Rule) -> Iterator[Entity]:
+        for entity in self.catalog:
+            if self.matches(rule.selector, entity):
+                yield entity
+
+    def audit_interval(self, entity: Entity) -> int | None:
+        for interval in self.policy.audit_intervals:
+            if self.matches(interval.selector, entity):
+                return interval.days
+        return None
+
+    def depreciation(self, entity: Entity) -> Depreciation | None:
+        for plan in self.policy.depreciation:
+            if self.matches(plan.selector, entity):
+                return plan
+        return None
+
+    # -- making findings ------------------------------------------------------
+    def finding(self, rule: Rule, entity: Entity, pointer: str, message: str) -> Finding:
+        line, column = entity.locate(pointer)
+        return Finding(
+            rule.id,
+            rule.severity,
+            message,
+            file=entity.file,
+            line=line,
+            column=column,
+            entity=entity.id,
+            path=pointer,
+            rationale=rule.rationale,
+        )

@@ -1,0 +1,237 @@
+"""Read ``policies/*.yaml`` into a Policy, or fail with file and line (exit 2).
+
+A policy mistake is a configuration error, not a finding: a rule with a
+misspelt parameter would otherwise pass everything silently.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from itam import files, yamlsafe
+from itam.checks import CHECKS
+from itam.dates import parse_date
+from itam.errors import ConfigError
+from itam.findings import Severity
+from itam.layout import Layout
+from itam.policy.model import (
+    AuditInterval,
+    Depreciation,
+    Lifecycle,
+    Place,
+    Policy,
+    Requirement,
+    Rule,
+    Selector,
+    State,
+    Waiver,
+)
+from itam.schema_messages import schema_findings
+from itam.schemas import KindSchema, standalone
+
+
+def _policy_schema() -> KindSchema:
+    text = resources.files("itam.policy").joinpath("policy.schema.json").read_text("utf-8")
+    return standalone(json.loads(text), "policy", "policy.schema.json")
+
+
+class _Reader:
+    """Reads every policy file first, then builds the Policy in dependency
+    order: lifecycles (states are named by selectors), then the rest."""
+
+    def __init__(self, kinds: list[str]) -> None:
+        self.kinds = set(kinds)
+        self.schema = _policy_schema()
+        self.policy = Policy()
+        self.rule_places: dict[str, Place] = {}
+        self.section_places: dict[str, str] = {}
+        self.states: set[str] = set()
+        self.docs: list[yamlsafe.Document] = []
+
+    def fail(self, doc: yamlsafe.Document, pointer: str, message: str) -> ConfigError:
+        line, _ = doc.locate(pointer)
+        return ConfigError(message, doc.file, line)
+
+    def read(self, path: Path, rel: str) -> None:
+        doc = yamlsafe.load(files.read_capped(path, yamlsafe.MAX_FILE_BYTES), rel)
+        problems = [f for f in doc.findings if f.severity is Severity.ERROR]
+        if problems or doc.data is None:
+            first = problems[0]
+            raise ConfigError(first.message, rel, first.line)
+        errors = sorted(
+            schema_findings(doc, None, doc.data, self.schema), key=lambda f: f.line or 0
+        )
+        if errors:
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            raise ConfigError(errors[0].message + more, rel, errors[0].line)
+        for section in ("audit", "depreciation"):
+            if section in doc.data:
+                if section in self.section_places:
+                    raise self.fail(
+                        doc,
+                        f"/{section}",
+                        f"{section} is already set in {self.section_places[section]}",
+                    )
+                self.section_places[section] = rel
+        self.docs.append(doc)
+
+    def finish(self) -> Policy:
+        for doc in self.docs:
+            for name, body in doc.data.get("lifecycles", {}).items():  # type: ignore[union-attr]
+                self.lifecycle(doc, name, body)
+        for doc in self.docs:
+            data: dict[str, Any] = doc.data  # type: ignore[assignment]
+            audit = data.get("audit")
+            if audit:
+                self.policy.audit_grace_days = audit.get("grace_days", 30)
+                for index, item in enumerate(audit["intervals"]):
+                    here = f"/audit/intervals/{index}/when"
+                    selector = self.selector(doc, here, item.get("when"))
+                    self.policy.audit_intervals.append(AuditInterval(selector, item["days"]))
+            for index, item in enumerate(data.get("depreciation", [])):
+                selector = self.selector(doc, f"/depreciation/{index}/when", item.get("when"))
+                salvage = float(item.get("salvage_percent", 0))
+                self.policy.depreciation.append(Depreciation(selector, item["months"], salvage))
+            for index, body in enumerate(data.get("rules", [])):
+                self.rule(doc, index, body)
+            for index, body in enumerate(data.get("waivers", [])):
+                self.waiver(doc, index, body)
+        return self.policy
+
+    def waiver(self, doc: yamlsafe.Document, index: int, body: dict[str, Any]) -> None:
+        line, column = doc.locate(f"/waivers/{index}")
+        expires = parse_date(body["expires"])
+        if expires is None:  # the schema checked the pattern; this catches 2027-02-30
+            raise self.fail(doc, f"/waivers/{index}/expires", "expires is not a calendar date")
+        self.policy.waivers.append(
+            Waiver(
+                rule=body["rule"],
+                entities=tuple(body["entities"]),
+                reason=body["reason"],
+                approved_by=body["approved_by"],
+                expires=expires,
+                place=Place(doc.file, line, column),
+            )
+        )
+
+    def lifecycle(self, doc: yamlsafe.Document, name: str, body: dict[str, Any]) -> None:
+        here = f"/lifecycles/{name}"
+        if any(lc.name == name for lc in self.policy.lifecycles):
+            raise self.fail(doc, here, f"lifecycle {name!r} is declared twice")
+        for kind in body["kinds"]:
+            if kind not in self.kinds:
+                raise self.fail(doc, f"{here}/kinds", _unknown("kind", kind, self.kinds))
+            if self.policy.lifecycle_of(kind) is not None:
+                raise self.fail(doc, f"{here}/kinds", f"kind {kind!r} is in two lifecycles")
+        states = {}
+        for state_name, spec in body["states"].items():
+            requires = tuple(
+                Requirement((item,) if isinstance(item, str) else tuple(item["any"]))
+                for item in spec.get("requires", [])
+            )
+            states[state_name] = State(
+                state_name,
+                spec["class"],
+                bool(spec.get("terminal", False)),
+                requires,
+                spec.get("description", ""),
+            )
+        transitions = {}
+        for source, targets in body["transitions"].items():
+            for state in (source, *targets):
+                if state not in states:
+                    raise self.fail(
+                        doc,
+                        f"{here}/transitions/{source}",
+                        _unknown("state", state, set(states)),
+                    )
+            if states[source].terminal and targets:
+                raise self.fail(
+                    doc,
+                    f"{here}/transitions/{source}",
+                    f"{source!r} is terminal and cannot move to another state",
+                )
+            transitions[source] = frozenset(targets)
+        self.states.update(states)
+        line, column = doc.locate(here)
+        self.policy.lifecycles.append(
+            Lifecycle(
+                name, frozenset(body["kinds"]), states, transitions, Place(doc.file, line, column)
+            )
+        )
+
+    def selector(self, doc: yamlsafe.Document, here: str, body: dict[str, Any] | None) -> Selector:
+        if not body:
+            return Selector()
+        for kind in body.get("kinds", []):
+            if kind not in self.kinds:
+                raise self.fail(doc, f"{here}/kinds", _unknown("kind", kind, self.kinds))
+        for state in body.get("states", []):
+            if self.policy.lifecycles and state not in self.states:
+                raise self.fail(doc, f"{here}/states", _unknown("state", state, self.states))
+        return Selector(**{key: frozenset(values) for key, values in body.items()})
+
+    def rule(self, doc: yamlsafe.Document, index: int, body: dict[str, Any]) -> None:
+        here = f"/rules/{index}"
+        rule_id = body["id"]
+        if rule_id in self.rule_places:
+            first = self.rule_places[rule_id]
+            raise self.fail(
+                doc, f"{here}/id", f"rule {rule_id!r} is already declared at {first.file}"
+            )
+        check_name = body.get("check", rule_id)
+        check = CHECKS.get(check_name)
+        if check is None:
+            field = "check" if "check" in body else "id"
+            raise self.fail(doc, f"{here}/{field}", _unknown("check", check_name, set(CHECKS)))
+        schema = standalone(check.params_schema(), check_name, doc.file)
+        params = body.get("params", {})
+        errors = list(schema_findings(doc, None, params, schema))
+        if errors:
+            problem = errors[0]
+            pointer = f"{here}/params{problem.path}"
+            raise self.fail(doc, pointer, f"rule {rule_id}: params: {problem.message}")
+        merged = {**check.defaults(), **params}
+        try:
+            impl = check(merged)
+        except ConfigError as exc:
+            raise self.fail(doc, f"{here}/params", f"rule {rule_id}: {exc.message}") from None
+        line, column = doc.locate(here)
+        place = Place(doc.file, line, column)
+        self.rule_places[rule_id] = place
+        self.policy.rules.append(
+            Rule(
+                id=rule_id,
+                check=check_name,
+                severity=Severity(body["severity"]),
+                selector=self.selector(doc, f"{here}/applies_to", body.get("applies_to")),
+                params=merged,
+                rationale=body["rationale"],
+                place=place,
+                impl=impl,
+            )
+        )
+
+
+def _unknown(what: str, name: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown {what} {name!r}{hint}"
+
+
+def load_policy(layout: Layout, kinds: list[str]) -> Policy:
+    """The policy in ``policies/`` (empty when the folder does not exist)."""
+    reader = _Reader(kinds)
+    folder = layout.policies
+    if not folder.is_dir():
+        return reader.policy
+    sources, problems = files.scan(layout.root, folder)
+    if problems:
+        raise ConfigError(problems[0].message, problems[0].file)
+    for source in sources:
+        reader.read(source.path, source.rel)
+    return reader.finish()

@@ -1,0 +1,142 @@
+"""The organisation's policies as typed data, once loaded and checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from itam.findings import Severity
+
+STATE_CLASSES = ("pending", "deployable", "deployed", "undeployable", "archived")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a piece of policy was written, for messages and findings."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """A field a state requires; with several paths, any one of them will do."""
+
+    paths: tuple[str, ...]
+
+    def describe(self) -> str:
+        return " or ".join(self.paths)
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    name: str
+    state_class: str
+    terminal: bool = False
+    requires: tuple[Requirement, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Lifecycle:
+    """One state machine, shared by a group of kinds."""
+
+    name: str
+    kinds: frozenset[str]
+    states: dict[str, State]
+    transitions: dict[str, frozenset[str]]
+    place: Place
+
+    def allows(self, old: str, new: str) -> bool:
+        return old == new or new in self.transitions.get(old, frozenset())
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """Which entities a rule applies to. Every given criterion must hold;
+    within one criterion, any listed value matches."""
+
+    kinds: frozenset[str] | None = None
+    states: frozenset[str] | None = None
+    classes: frozenset[str] | None = None
+    tags: frozenset[str] | None = None
+    criticality: frozenset[str] | None = None
+    locations: frozenset[str] | None = None
+
+    def describe(self) -> str:
+        parts = []
+        for name in ("kinds", "states", "classes", "tags", "criticality", "locations"):
+            values = getattr(self, name)
+            if values is not None:
+                parts.append(f"{name}: {', '.join(sorted(values))}")
+        return "; ".join(parts) or "every entity"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A check switched on by the policy, with its severity, scope and parameters."""
+
+    id: str
+    check: str
+    severity: Severity
+    selector: Selector
+    params: dict[str, Any]
+    rationale: str
+    place: Place
+    # The check instance, built once with the merged parameters.
+    impl: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """An approved exception to a rule for some entities, until a date."""
+
+    rule: str
+    entities: tuple[str, ...]
+    reason: str
+    approved_by: str
+    expires: dt.date
+    place: Place
+
+    def label(self) -> str:
+        return f"approved by {self.approved_by} until {self.expires.isoformat()}: {self.reason}"
+
+
+@dataclass(slots=True)
+class AuditInterval:
+    """Days between audits for the entities the selector matches."""
+
+    selector: Selector
+    days: int
+
+
+@dataclass(slots=True)
+class Depreciation:
+    """Straight-line depreciation for a group of kinds."""
+
+    selector: Selector
+    months: int
+    salvage_percent: float
+
+
+@dataclass(slots=True)
+class Policy:
+    """Everything in policies/."""
+
+    lifecycles: list[Lifecycle] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    waivers: list[Waiver] = field(default_factory=list)
+    audit_intervals: list[AuditInterval] = field(default_factory=list)
+    audit_grace_days: int = 30
+    depreciation: list[Depreciation] = field(default_factory=list)
+
+    def lifecycle_of(self, kind: str | None) -> Lifecycle | None:
+        for lifecycle in self.lifecycles:
+            if kind in lifecycle.kinds:
+                return lifecycle
+        return None
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
