@@ -37,6 +37,10 @@ class Layout:
         layout = cls(root)
         if not layout.registry.is_dir():
             raise ConfigError(f"{root} is not an itam registry: it has no registry/ folder")
+        for folder in (layout.registry, layout.schemas, layout.policies):
+            # A folder that is a symlink out of the root would expose other files.
+            if folder.exists() and root not in folder.resolve().parents:
+                raise ConfigError(f"{folder.name}/ is a link to a place outside {root}")
         return layout
 
 

@@ -69,9 +69,14 @@ def schema_findings(
     doc: Document, entity_id: str | None, data: dict[str, Any], schema: KindSchema
 ) -> Iterator[Finding]:
     """Every schema problem of one entity, each at the line of the offending key."""
+    seen: set[tuple[str, str, str]] = set()
     for error in schema.validator.iter_errors(data):
         for detail in _explain(error, doc, schema):
             path, rule, message = detail
+            # A base schema and a kind schema may both require the same field.
+            if (pointer_of(path), rule, message) in seen:
+                continue
+            seen.add((pointer_of(path), rule, message))
             pointer = pointer_of(path)
             line, column = doc.locate(pointer)
             yield Finding(

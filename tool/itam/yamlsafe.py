@@ -60,7 +60,17 @@ _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 # Characters that render as nothing or reorder text: a serial with a zero-width
 # space defeats uniqueness checks, a bidi override hides what a value says.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+_INVISIBLE = re.compile(
+    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u2028\u2029\x85]"
+)
+# libyaml counts these as line breaks, editors do not: every line number after
+# one would be wrong, so the file is not parsed at all.
+_LINE_BREAKS = frozenset("\u2028\u2029\x85\ufeff")
+# What a double-quoted escape can smuggle past the scan of the raw text.
+_ESCAPED = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u2028\u2029]"
+)
 _LOOKALIKE_SPACE = re.compile("[\u00a0\u2007\u202f]")
 _CHAR_NAMES = {
     "\u200b": "zero-width space",
@@ -78,6 +88,9 @@ _CHAR_NAMES = {
     "\u00a0": "no-break space",
     "\u2007": "figure space",
     "\u202f": "narrow no-break space",
+    "\u2028": "line separator",
+    "\u2029": "paragraph separator",
+    "\x85": "next line",
 }
 
 
@@ -174,8 +187,8 @@ def _check_bytes(source: bytes, doc: Document) -> bool:
                 doc,
                 "file.too-large",
                 f"the file is larger than the {MAX_FILE_BYTES:,} bytes allowed for one entity",
-                None,
-                None,
+                1,
+                1,
             )
         )
         return False
@@ -228,10 +241,11 @@ def _check_invisible(text: str, source: bytes, offset: int, doc: Document) -> bo
             line = text.count("\n", 0, match.start()) + 1
             col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
             name = _CHAR_NAMES.get(char, "invisible character")
+            if char in _LINE_BREAKS:
+                ok = False
             if char == "\ufeff":
                 # libyaml rejects a BOM after the start, the pure parser keeps it
                 # inside a key: neither is what the author meant.
-                ok = False
                 message = "a byte order mark (U+FEFF) in the middle of the file; delete it"
             else:
                 message = f"U+{ord(char):04X} ({name}) is hidden in the text; delete or retype it"
@@ -419,6 +433,8 @@ class _Builder:
         self._check_tag(ev.tag, {_CORE + "str"}, ev.start_mark)
         name: str = ev.value
         top.mark_of_key = ev.start_mark
+        if ev.style == '"':
+            self.check_escapes(name, ev)
         if ev.implicit[0] and name in _NULLS:
             self.report("yaml.empty-key", "a key with no name", ev.start_mark)
             top.key = _DROP
@@ -464,8 +480,20 @@ class _Builder:
                 return text
             return self.plain(text, ev)
         if not ev.implicit[0]:
+            if ev.style == '"':
+                self.check_escapes(text, ev)
             return text
         return self.plain(text, ev)
+
+    def check_escapes(self, text: str, ev: Any) -> None:
+        match = _ESCAPED.search(text)
+        if match is not None:
+            self.report(
+                "yaml.control-character",
+                f"an escape in this quoted value makes U+{ord(match.group()):04X}, an invisible "
+                "or control character; delete it",
+                ev.start_mark,
+            )
 
     def plain(self, text: str, ev: Any) -> Any:
         if text in _NULLS:
@@ -475,7 +503,8 @@ class _Builder:
         first = text[0]
         if first.isdigit() or first in "-+.":
             if _INT.fullmatch(text):
-                return int(text)
+                # Python refuses ints over 4300 digits; no registry number is that long.
+                return int(text) if len(text) <= 100 else text
             if _FLOAT.fullmatch(text) and text not in "+-.":
                 number = float(text)
                 return number if math.isfinite(number) else text

@@ -1,0 +1,97 @@
+"""Shared test helpers: a real copy of the bundled registry in a real git repo,
+and a CLI runner whose failures show what the command printed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from itam.cli import cli
+
+PROJECT = Path(__file__).resolve().parent.parent
+SHARED_DATA = PROJECT.parent / "shared" / "data"
+AS_OF = "2026-11-22"
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in ``root`` with a fixed identity and clock; return its output."""
+    env = {
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.invalid",
+        "GIT_AUTHOR_DATE": "2026-11-01T12:00:00Z",
+        "GIT_COMMITTER_DATE": "2026-11-01T12:00:00Z",
+        "HOME": str(root),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+    }
+    return subprocess.run(
+        ["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
+@dataclass
+class Result:
+    """What one CLI call did."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+    def __str__(self) -> str:
+        return f"exit {self.exit_code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
+
+def run_itam(*args: str | Path, env: dict[str, str] | None = None) -> Result:
+    """Invoke the CLI in-process; exceptions surface as failures, never silently."""
+    runner = CliRunner()
+    result = runner.invoke(cli, [str(a) for a in args], env=env, catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"itam raised {result.exception!r}\n{result.output}")
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+def copy_registry(dest: Path, with_git: bool = True) -> Path:
+    """A copy of the bundled registry (registry/, schemas/, policies/) in ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("registry", "schemas", "policies"):
+        if (PROJECT / name).exists():
+            shutil.copytree(PROJECT / name, dest / name)
+    if with_git:
+        git(dest, "init", "--quiet", "--initial-branch=main")
+        git(dest, "add", "-A")
+        git(dest, "commit", "--quiet", "-m", "registry")
+    return dest
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Path:
+    """A fresh git repository holding a copy of the bundled registry."""
+    return copy_registry(tmp_path / "repo")
+
+
+@pytest.fixture
+def validate() -> Callable[..., Result]:
+    """``validate(root, *args)``: run ``itam validate`` pinned to AS_OF."""
+
+    def _validate(root: Path, *args: str | Path) -> Result:
+        return run_itam("validate", "--root", root, "--as-of", AS_OF, *args)
+
+    return _validate
+
+
+def rules_on(result: Result, file_suffix: str) -> set[str]:
+    """The rule ids of JSON findings whose file ends with ``file_suffix``."""
+    return {f["rule"] for f in result.json()["findings"] if (f["file"] or "").endswith(file_suffix)}
