@@ -18,7 +18,7 @@ import click
 from itam import __version__
 from itam.errors import ConfigError
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif", "junit", "markdown")
 
 
 class _Group(click.Group):
@@ -79,6 +79,18 @@ def cli() -> None:
 @root_option
 @as_of_option
 @click.option(
+    "--base",
+    metavar="REF",
+    default=None,
+    help="Pull-request mode: compare with the merge base of REF (a branch, tag or commit).",
+)
+@click.option(
+    "--head",
+    metavar="REF",
+    default=None,
+    help="With --base: judge the commit REF instead of the work tree.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
@@ -95,6 +107,8 @@ def validate(
     paths: tuple[Path, ...],
     root: Path | None,
     as_of: dt.date,
+    base: str | None,
+    head: str | None,
     fmt: str | None,
     output: Path | None,
 ) -> None:
@@ -102,16 +116,27 @@ def validate(
 
     With PATHS, only findings on those files or folders are reported; the
     whole registry is still read, since uniqueness and references span files.
-    Exit 0 when no error is found, 1 when one is, 2 on a usage or
+    With --base, the change from the merge base of REF is judged too (state
+    transitions, deletions, immutable fields), and only errors the change
+    introduces or that sit on entities it touches fail the run.
+
+    Exit 0 when no blocking error is found, 1 when one is, 2 on a usage or
     configuration error.
     """
+    from itam.gitsource import check_ref
     from itam.layout import Layout
     from itam.reporters import REPORTERS
-    from itam.validate import run
+    from itam.validate import Revisions, run
 
+    if head is not None and base is None:
+        raise click.UsageError("--head needs --base")
+    for ref in (base, head):
+        if ref is not None:
+            check_ref(ref)  # before anything else runs, git included
     layout = Layout.at(root)
     only = [_inside_root(p, layout.root) for p in paths]
-    report = run(layout, as_of, only or None)
+    revisions = Revisions(base, head) if base is not None else None
+    report = run(layout, as_of, only or None, revisions)
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     text = REPORTERS[fmt](report)

@@ -6,6 +6,10 @@ import enum
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from itam.changes import ChangeSet
 
 
 class Severity(enum.StrEnum):
@@ -40,15 +44,15 @@ class Finding:
     waiver: str | None = None
     # The policy rule's one-line rationale, shown next to its findings.
     rationale: str | None = None
-    # In pull-request mode: True when the change introduced or touched it.
-    introduced: bool | None = None
+    # In pull-request mode: "new" (the change introduced it), "touched" (it was
+    # on the base already, on an entity the change touches) or "base" (on the
+    # base already, on an untouched entity: the nightly run owns it).
+    change: str | None = None
 
     @property
     def blocking(self) -> bool:
         """Whether this finding fails the run."""
-        return (
-            self.severity is Severity.ERROR and self.waiver is None and self.introduced is not False
-        )
+        return self.severity is Severity.ERROR and self.waiver is None and self.change != "base"
 
     def sort_key(self) -> tuple[str, int, int, str, str, str]:
         return (
@@ -60,8 +64,8 @@ class Finding:
             self.message,
         )
 
-    def with_(self, **changes: object) -> Finding:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def with_(self, **changes: Any) -> Finding:
+        return replace(self, **changes)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -78,11 +82,18 @@ class Report:
     entities: int
     files: int
     findings: list[Finding] = field(default_factory=list)
+    # Set in pull-request mode.
+    changes: ChangeSet | None = None
 
     def summary(self) -> dict[str, int]:
         """Counts per severity of the findings that are not waived."""
         counts = Counter(f.severity for f in self.findings if f.waiver is None)
         return {str(s): counts.get(s, 0) for s in Severity}
+
+    @property
+    def on_base(self) -> int:
+        """Findings already on the base, on entities the change leaves alone."""
+        return sum(1 for f in self.findings if f.change == "base" and f.waiver is None)
 
     @property
     def waived(self) -> int:

@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from itam.checks.audit import AuditDue, AuditOverdue
 from itam.checks.base import Check
+from itam.checks.changes import (
+    AppendOnlyHistory,
+    EntityDeleted,
+    EntityFrozen,
+    EntityIdChanged,
+    ImmutableFields,
+    LifecycleTransition,
+)
 from itam.checks.conditional import Conditional
 from itam.checks.disposal import DisposalAfterRetirement, DisposalEvidence, DisposalVendorCertified
 from itam.checks.eol import EolApproaching, EolPassedInService
@@ -34,5 +42,11 @@ CHECKS: dict[str, type[Check]] = {
         LicenseExpiredInUse,
         SubscriptionRenewalDue,
         Conditional,
+        LifecycleTransition,
+        EntityDeleted,
+        EntityIdChanged,
+        ImmutableFields,
+        EntityFrozen,
+        AppendOnlyHistory,
     )
 }

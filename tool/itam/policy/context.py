@@ -4,21 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from itam.derive import Derived, derive
 from itam.entities import Catalog, Entity
 from itam.findings import Finding
 from itam.policy.model import Depreciation, Policy, Rule, Selector, State
 
+if TYPE_CHECKING:
+    from itam.changes import ChangeSet
+
 
 class Context:
     """The registry as of one date, under one policy."""
 
-    def __init__(self, catalog: Catalog, policy: Policy, as_of: dt.date) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        policy: Policy,
+        as_of: dt.date,
+        changes: ChangeSet | None = None,
+    ) -> None:
         self.catalog = catalog
         self.policy = policy
         self.as_of = as_of
+        # In pull-request mode, what the change did (for the change checks).
+        self.changes = changes
         self._derived: dict[int, Derived] = {}
         self._ancestors: dict[str, frozenset[str]] = {}
 

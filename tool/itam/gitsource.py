@@ -1,0 +1,159 @@
+"""Read a registry from git objects: refs, merge bases, trees and blobs.
+
+Nothing from a YAML file or the command line reaches git as an option: a ref
+is checked against a strict pattern before git runs, then resolved by
+GitPython's own parser; git itself only ever receives full commit hashes. The
+work tree is never checked out or touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from itam.errors import ConfigError
+from itam.files import YAML_SUFFIXES
+from itam.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    import git
+
+# Branch names, tags, remote refs, hashes, HEAD~2, main^, @{upstream}.
+# Refused: a leading '-' (an option), ':' (ext:: and other transports,
+# rev:path), '..' (ranges), whitespace and control characters.
+_SAFE_REF = re.compile(r"[A-Za-z0-9_@][A-Za-z0-9._/@{}^~+-]{0,254}")
+FETCH_HINT = (
+    "the clone lacks the history to compare with it; fetch it, e.g. "
+    "`git fetch --unshallow` or `actions/checkout` with `fetch-depth: 0`"
+)
+
+
+def check_ref(ref: str) -> str:
+    """``ref`` if it is safe to resolve; ConfigError (exit 2) otherwise."""
+    if not _SAFE_REF.fullmatch(ref) or ".." in ref:
+        shown = ref.encode("unicode_escape").decode("ascii")[:80]
+        raise ConfigError(
+            f"refusing ref {shown!r}: name a branch, tag or commit of this repository "
+            "(letters, digits and ._/@{}^~+-, not starting with '-')"
+        )
+    return ref
+
+
+@dataclass(frozen=True, slots=True)
+class TreeFile:
+    path: str
+    blob: str
+    mode: str
+
+
+def blob_sha(data: bytes) -> str:
+    """The git blob hash of ``data``: equal hashes mean equal content."""
+    header = f"blob {len(data)}\0".encode()
+    return hashlib.sha1(header + data, usedforsecurity=False).hexdigest()
+
+
+class GitView:
+    """A repository opened read-only for comparing revisions."""
+
+    def __init__(self, root: Path) -> None:
+        import git
+
+        try:
+            self.repo = git.Repo(root)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise ConfigError(f"{root} is not a git repository; --base needs one") from None
+        self.root = root
+
+    @property
+    def shallow(self) -> bool:
+        return Path(self.repo.git_dir, "shallow").exists()
+
+    def commit(self, ref: str) -> git.Commit:
+        """The commit ``ref`` names, or ConfigError."""
+        import git
+
+        check_ref(ref)
+        try:
+            obj = self.repo.rev_parse(ref)
+            while isinstance(obj, git.TagObject):
+                obj = obj.object
+        except (git.BadName, git.BadObject, ValueError, IndexError, KeyError, OSError):
+            hint = f"; {FETCH_HINT}" if self.shallow else ""
+            raise ConfigError(f"unknown ref {ref!r}: no such commit here{hint}") from None
+        if not isinstance(obj, git.Commit):
+            raise ConfigError(f"ref {ref!r} names a {obj.type}, not a commit")
+        return obj
+
+    def merge_base(self, base: git.Commit, head: git.Commit) -> git.Commit:
+        """Where the change forked from ``base``."""
+        import git
+
+        try:
+            found = self.repo.merge_base(base.hexsha, head.hexsha)
+        except git.GitCommandError:
+            found = []
+        if not found:
+            if self.shallow:
+                raise ConfigError(f"no merge base with {base.hexsha[:12]}: {FETCH_HINT}")
+            raise ConfigError(
+                f"{base.hexsha[:12]} and {head.hexsha[:12]} share no history to compare"
+            )
+        commit = found[0]
+        assert isinstance(commit, git.Commit)
+        return commit
+
+    def head(self) -> git.Commit:
+        try:
+            return self.repo.head.commit
+        except ValueError:
+            raise ConfigError("the repository has no commit yet to compare with") from None
+
+    def list_files(self, commit: git.Commit, folder: str) -> list[TreeFile]:
+        """Every file under ``folder`` at ``commit``: one ``git ls-tree`` call."""
+        out = self.repo.git.ls_tree("-r", "-z", "--full-tree", commit.hexsha, "--", folder)
+        files = []
+        for record in out.split("\0"):
+            if not record:
+                continue
+            meta, _, path = record.partition("\t")
+            mode, kind, sha = meta.split()
+            if kind == "blob":
+                files.append(TreeFile(path, sha, mode))
+        return sorted(files, key=lambda f: f.path)
+
+    def read_blob(self, sha: str, cap: int) -> bytes:
+        stream = self.repo.odb.stream(bytes.fromhex(sha))
+        return bytes(stream.read(cap + 1))
+
+
+def split_tree(files: list[TreeFile]) -> tuple[list[TreeFile], list[Finding]]:
+    """YAML files to read, and findings for what a registry folder must not hold."""
+    keep, findings = [], []
+    for item in files:
+        name = item.path.rpartition("/")[2]
+        if name.startswith(".") or any(part.startswith(".") for part in item.path.split("/")):
+            continue
+        if item.mode == "120000":
+            findings.append(
+                Finding(
+                    "file.symlink",
+                    Severity.ERROR,
+                    "a symbolic link; registry files must be real files",
+                    file=item.path,
+                )
+            )
+        elif not name.lower().endswith(YAML_SUFFIXES):
+            findings.append(
+                Finding(
+                    "file.not-yaml",
+                    Severity.ERROR,
+                    "only YAML entity files (.yaml) belong in registry/; move this file elsewhere",
+                    file=item.path,
+                )
+            )
+        else:
+            keep.append(item)
+    return keep, findings
