@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from itam.findings import Report
-from itam.reporters import github, json_report, text
+from itam.reporters import github, json_report, junit, markdown, sarif, text
 
 Reporter = Callable[[Report], str]
 
@@ -13,4 +13,7 @@ REPORTERS: dict[str, Reporter] = {
     "text": text.render,
     "json": json_report.render,
     "github": github.render,
+    "sarif": sarif.render,
+    "junit": junit.render,
+    "markdown": markdown.render,
 }

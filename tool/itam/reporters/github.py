@@ -3,13 +3,21 @@
 Values are escaped as the runner expects (``%``, CR and LF in messages; also
 ``:`` and ``,`` in properties), so a message from a YAML file cannot end the
 command early or forge another one.
+
+GitHub shows at most 10 annotations of each level per step (50 per job), so
+the findings that block this change come first, at most ten per level become
+annotations, and the rest are listed in a collapsed group with a count.
 """
 
 from __future__ import annotations
 
-from itam.findings import Finding, Report, Severity
-from itam.reporters.text import summary_line
+from collections import Counter
 
+from itam.findings import Finding, Report, Severity
+from itam.reporters.order import by_priority
+from itam.reporters.text import finding_line, summary_line
+
+ANNOTATIONS_PER_LEVEL = 10
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
@@ -21,8 +29,13 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+def level(finding: Finding) -> str:
+    if finding.waiver is not None or finding.change == "base":
+        return "notice"
+    return _LEVEL[finding.severity]
+
+
 def annotation(finding: Finding) -> str:
-    level = "notice" if finding.waiver is not None else _LEVEL[finding.severity]
     props = []
     if finding.file is not None:
         props.append(f"file={escape_property(finding.file)}")
@@ -35,12 +48,29 @@ def annotation(finding: Finding) -> str:
     message = finding.message
     if finding.waiver is not None:
         message = f"waived ({finding.waiver}): {message}"
+    elif finding.change == "base":
+        message = f"already on the base branch, not blocking: {message}"
     if finding.rationale:
         message += f"\nWhy: {finding.rationale}"
-    return f"::{level} {','.join(props)}::{escape_data(message)}"
+    return f"::{level(finding)} {','.join(props)}::{escape_data(message)}"
 
 
 def render(report: Report) -> str:
-    lines = [annotation(f) for f in report.findings]
+    shown: Counter[str] = Counter()
+    lines, rest = [], []
+    for finding in by_priority(report.findings):
+        kind = level(finding)
+        if shown[kind] < ANNOTATIONS_PER_LEVEL:
+            shown[kind] += 1
+            lines.append(annotation(finding))
+        else:
+            rest.append(finding)
+    if rest:
+        lines.append(
+            f"::group::{len(rest)} more findings (GitHub shows {ANNOTATIONS_PER_LEVEL} "
+            "annotations of each level per step)"
+        )
+        lines.extend(escape_data(finding_line(f)) for f in rest)
+        lines.append("::endgroup::")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"

@@ -24,13 +24,13 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         out["waiver"] = finding.waiver
     if finding.rationale is not None:
         out["rationale"] = finding.rationale
-    if finding.introduced is not None:
-        out["introduced"] = finding.introduced
+    if finding.change is not None:
+        out["change"] = finding.change
     return out
 
 
 def render(report: Report) -> str:
-    document = {
+    document: dict[str, Any] = {
         "version": 1,
         "as_of": report.as_of,
         "root": report.root,
@@ -39,4 +39,10 @@ def render(report: Report) -> str:
         "summary": report.summary(),
         "waived": report.waived,
     }
+    if report.changes is not None:
+        document["base"] = report.changes.base
+        document["transitions"] = [
+            {"entity": entity, "from": old, "to": new}
+            for entity, old, new in report.changes.transitions()
+        ]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

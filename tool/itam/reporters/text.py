@@ -1,4 +1,8 @@
-"""Plain text for a terminal: one line per finding, then a one-line summary."""
+"""Plain text for a terminal: one line per finding, then a one-line summary.
+
+In pull-request mode, findings already on the base that do not block are
+listed after the others, under their own heading.
+"""
 
 from __future__ import annotations
 
@@ -14,28 +18,44 @@ def location(finding: Finding) -> str:
     return ":".join(parts)
 
 
+def finding_line(finding: Finding) -> str:
+    tag = f"{finding.severity}"
+    if finding.waiver is not None:
+        tag += f" (waived: {finding.waiver})"
+    who = f" ({finding.entity})" if finding.entity else ""
+    return f"{location(finding)}: {tag} [{finding.rule}] {finding.message}{who}"
+
+
 def summary_line(report: Report) -> str:
     counts = report.summary()
     tally = ", ".join(
         f"{n} {name}{'s' if n != 1 and name != 'info' else ''}" for name, n in counts.items()
     )
-    waived = f", {report.waived} waived" if report.waived else ""
+    extras = ""
+    if report.on_base:
+        extras += f", {report.on_base} already on the base (not blocking)"
+    if report.waived:
+        extras += f", {report.waived} waived"
     verdict = "FAILED" if report.failed else "ok"
     return (
         f"itam: {verdict}: {report.entities} entities in {report.files} files "
-        f"as of {report.as_of}: {tally}{waived}"
+        f"as of {report.as_of}: {tally}{extras}"
     )
 
 
 def render(report: Report) -> str:
     lines = []
-    for finding in report.findings:
-        tag = f"{finding.severity}"
-        if finding.waiver is not None:
-            tag += f" (waived: {finding.waiver})"
-        who = f" ({finding.entity})" if finding.entity else ""
-        lines.append(f"{location(finding)}: {tag} [{finding.rule}] {finding.message}{who}")
+    current = [f for f in report.findings if f.change != "base"]
+    earlier = [f for f in report.findings if f.change == "base"]
+    for finding in current:
+        lines.append(finding_line(finding))
         if finding.rationale:
             lines.append(f"    why: {finding.rationale}")
+    if earlier:
+        lines.append("already on the base, on entities this change does not touch (not blocking):")
+        lines.extend(f"  {finding_line(f)}" for f in earlier)
+    if report.changes is not None:
+        for entity, old, new in report.changes.transitions():
+            lines.append(f"transition: {entity} {old or '(none)'} → {new or '(none)'}")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
