@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import tarfile
+import tempfile
 import venv
 from pathlib import Path
 
@@ -21,6 +24,11 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".itam-installed"
+# The SARIF 2.1.0 schema, for the test that checks `--format sarif`. No Python
+# package carries it; Microsoft's jest-sarif package on npm does (MIT).
+SARIF_PACKAGE = "@microsoft/jest-sarif@1.0.0-beta.0"
+SARIF_MEMBER = "package/lib/schemas/sarif-2.1.0-rtm.5.json"
+SARIF_SCHEMA = VENV / "share" / "sarif-schema-2.1.0.json"
 
 
 def _run(*args: str | Path) -> int:
@@ -40,7 +48,24 @@ def _setup() -> None:
     pip = (BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check")
     if _run(*pip, "-c", "constraints.txt", "-e", ".[test]") != 0:
         sys.exit("installing itam failed")
+    _install_sarif_schema()
     STAMP.write_text(wanted)
+
+
+def _install_sarif_schema() -> None:
+    npm = shutil.which("npm")
+    if SARIF_SCHEMA.exists() or npm is None:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        if _run(npm, "pack", "--silent", "--pack-destination", folder, SARIF_PACKAGE) != 0:
+            print("note: could not fetch the SARIF schema; its test will fail", flush=True)
+            return
+        (archive,) = Path(folder).glob("*.tgz")
+        with tarfile.open(archive) as tar:
+            member = tar.extractfile(SARIF_MEMBER)
+            assert member is not None
+            SARIF_SCHEMA.parent.mkdir(parents=True, exist_ok=True)
+            SARIF_SCHEMA.write_bytes(member.read())
 
 
 def demo() -> int:
