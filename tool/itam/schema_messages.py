@@ -69,6 +69,8 @@ def schema_findings(
     doc: Document, entity_id: str | None, data: dict[str, Any], schema: KindSchema
 ) -> Iterator[Finding]:
     """Every schema problem of one entity, each at the line of the offending key."""
+    if schema.fast is not None and schema.fast.is_valid(data):
+        return
     seen: set[tuple[str, str, str]] = set()
     for error in schema.validator.iter_errors(data):
         for detail in _explain(error, doc, schema):
