@@ -8,10 +8,16 @@ from the bundled ones with fresh ids, serials, tags and MAC addresses. Then it
 times, in the same process and interleaved so that machine noise hits both:
 
 * baseline: reading and parsing every file with PyYAML's CSafeLoader alone;
-* validate: the whole ``itam validate`` pipeline (load, schemas, integrity).
+* validate: the whole ``itam validate`` pipeline (load, schemas, integrity,
+  policies);
+* schemas-only: the same without policies (an empty policies/ folder), to
+  show what the policies add;
+* base: ``itam validate --base main`` with 10 changed files, the
+  pull-request mode.
 
-It prints the median and spread of each and the ratio validate/baseline, which
-stays comparable across the shared, noisy machines we run on.
+It prints the median and spread of each and ratios against validate and the
+parse baseline, which stay comparable across the shared, noisy machines we run
+on.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import copy
 import datetime as dt
 import shutil
 import statistics
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -30,7 +37,7 @@ from typing import Any
 import yaml
 
 from itam.layout import Layout
-from itam.validate import run
+from itam.validate import Revisions, run
 
 PROJECT = Path(__file__).resolve().parent.parent
 HARDWARE = {
@@ -51,14 +58,15 @@ def build(dest: Path, count: int) -> None:
         shutil.copytree(PROJECT / "policies", dest / "policies")
     templates: list[dict[str, Any]] = []
     out = dest / "registry"
+    waivers = yaml.safe_load((PROJECT / "policies" / "waivers.yaml").read_text(encoding="utf-8"))
+    waived = {e for w in waivers.get("waivers", []) for e in w["entities"]}
     for path in sorted((PROJECT / "registry").rglob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         target = out / path.relative_to(PROJECT / "registry")
-        if data.get("kind") in HARDWARE:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        if data.get("kind") in HARDWARE and data["id"] not in waived:
             templates.append(_strings(data))
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
     bench = out / "bench"
     for index in range(count):
         entity = copy.deepcopy(templates[index % len(templates)])
@@ -97,11 +105,38 @@ def baseline(root: Path) -> None:
         yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
 
 
-def validate(root: Path) -> None:
-    report = run(Layout(root), dt.date(2026, 11, 22))
-    errors = report.summary()["error"]
+def validate(root: Path, revisions: Revisions | None = None) -> None:
+    report = run(Layout(root), dt.date(2026, 11, 22), revisions=revisions)
+    errors = [f for f in report.findings if f.blocking]
     if errors:
-        raise SystemExit(f"the benchmark registry has {errors} errors; fix the generator")
+        shown = "\n".join(f"  {f.file}: [{f.rule}] {f.message}" for f in errors[:5])
+        raise SystemExit(f"the benchmark registry has {len(errors)} errors:\n{shown}")
+
+
+def git(root: Path, *args: str) -> None:
+    identity = ["-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+    subprocess.run(["git", *identity, *args], cwd=root, check=True, capture_output=True)
+
+
+def prepare_change(root: Path, count: int = 10) -> None:
+    """Commit the registry on main, then edit ``count`` assets in the work tree."""
+    git(root, "init", "--quiet", "--initial-branch=main")
+    git(root, "add", "-A")
+    git(root, "commit", "--quiet", "-m", "registry")
+    deployed = [
+        path
+        for path in sorted((root / "registry" / "bench").rglob("*.yaml"))
+        if "\nstatus: deployed\n" in path.read_text(encoding="utf-8")
+    ]
+    for path in deployed[:count]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\nname: ", "\nname: Renamed ", 1), encoding="utf-8")
+
+
+def copy_without_policies(root: Path, dest: Path) -> None:
+    shutil.copytree(root / "registry", dest / "registry")
+    shutil.copytree(root / "schemas", dest / "schemas")
+    (dest / "policies").mkdir()
 
 
 def main() -> None:
@@ -111,23 +146,34 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="itam-bench-") as folder:
         root = Path(folder)
-        build(root, args.entities)
-        files = sum(1 for _ in (root / "registry").rglob("*.yaml"))
-        timings: dict[str, list[float]] = {"baseline": [], "validate": []}
-        steps: dict[str, Callable[[Path], None]] = {"baseline": baseline, "validate": validate}
+        repo = root / "repo"
+        build(repo, args.entities)
+        bare = root / "no-policies"
+        copy_without_policies(repo, bare)
+        prepare_change(repo)
+        files = sum(1 for _ in (repo / "registry").rglob("*.yaml"))
+        steps: dict[str, Callable[[], None]] = {
+            "baseline": lambda: baseline(repo),
+            "schemas-only": lambda: validate(bare),
+            "validate": lambda: validate(repo),
+            "base": lambda: validate(repo, Revisions("main")),
+        }
+        timings: dict[str, list[float]] = {name: [] for name in steps}
         for _ in range(args.runs):
             for name, step in steps.items():
                 start = time.perf_counter()
-                step(root)
+                step()
                 timings[name].append(time.perf_counter() - start)
-        print(f"{files} files, {args.runs} runs each, interleaved")
+        print(f"{files} files, {args.runs} runs each, interleaved; 10 files changed for --base")
+        medians = {name: statistics.median(values) for name, values in timings.items()}
         for name, values in timings.items():
             print(
-                f"  {name:9} median {statistics.median(values):7.3f} s  "
+                f"  {name:13} median {medians[name]:7.3f} s  "
                 f"(min {min(values):.3f}, max {max(values):.3f})"
             )
-        ratio = statistics.median(timings["validate"]) / statistics.median(timings["baseline"])
-        print(f"  validate / baseline parse: {ratio:.2f}x")
+        print(f"  validate / baseline parse:  {medians['validate'] / medians['baseline']:.2f}x")
+        print(f"  validate / schemas-only:    {medians['validate'] / medians['schemas-only']:.2f}x")
+        print(f"  --base / validate:          {medians['base'] / medians['validate']:.2f}x")
 
 
 if __name__ == "__main__":

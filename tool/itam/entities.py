@@ -3,33 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 from itam.yamlsafe import Document
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 @dataclass(slots=True)
 class Entity:
-    """One registry file's mapping, with where it came from."""
+    """One registry file's mapping, with where it came from.
+
+    ``id`` and ``kind`` are read once: every rule asks for them.
+    """
 
     doc: Document
     data: dict[str, Any]
+    id: str | None = field(init=False)
+    kind: str | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.id = _text(self.data.get("id"))
+        self.kind = _text(self.data.get("kind"))
 
     @property
     def file(self) -> str:
         return self.doc.file
-
-    @property
-    def id(self) -> str | None:
-        value = self.data.get("id")
-        return value if isinstance(value, str) else None
-
-    @property
-    def kind(self) -> str | None:
-        value = self.data.get("kind")
-        return value if isinstance(value, str) else None
 
     @property
     def stem(self) -> str:
@@ -48,9 +52,11 @@ class Catalog:
     def __init__(self, entities: Iterable[Entity]) -> None:
         self.entities = sorted(entities, key=lambda e: e.file)
         self.by_id: dict[str, Entity] = {}
+        self.by_kind: dict[str | None, list[Entity]] = defaultdict(list)
         for entity in self.entities:
             if entity.id is not None:
                 self.by_id.setdefault(entity.id, entity)
+            self.by_kind[entity.kind].append(entity)
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -62,4 +68,7 @@ class Catalog:
         return self.by_id.get(entity_id)
 
     def of_kind(self, *kinds: str) -> list[Entity]:
-        return [e for e in self.entities if e.kind in kinds]
+        """Entities of these kinds, in file order."""
+        if len(kinds) == 1:
+            return list(self.by_kind.get(kinds[0], ()))
+        return sorted((e for k in kinds for e in self.by_kind.get(k, ())), key=lambda e: e.file)

@@ -32,6 +32,8 @@ class Context:
         self.changes = changes
         self._derived: dict[int, Derived] = {}
         self._ancestors: dict[str, frozenset[str]] = {}
+        # Many rules share a selector; each selection is computed once.
+        self._selected: dict[Selector, list[Entity]] = {}
 
     # -- facts about one entity ---------------------------------------------
     def state(self, entity: Entity) -> State | None:
@@ -86,9 +88,17 @@ class Context:
         return selector.locations is None or bool(selector.locations & self.locations_of(entity))
 
     def select(self, rule: Rule) -> Iterator[Entity]:
-        for entity in self.catalog:
-            if self.matches(rule.selector, entity):
-                yield entity
+        """The entities the rule applies to, in file order."""
+        selector = rule.selector
+        found = self._selected.get(selector)
+        if found is None:
+            pool = (
+                self.catalog.of_kind(*sorted(selector.kinds))
+                if selector.kinds is not None
+                else self.catalog.entities
+            )
+            found = self._selected[selector] = [e for e in pool if self.matches(selector, e)]
+        return iter(found)
 
     def audit_interval(self, entity: Entity) -> int | None:
         for interval in self.policy.audit_intervals:

@@ -37,7 +37,6 @@ def render(report: Report) -> str:
         "counts": {"entities": report.entities, "files": report.files},
         "findings": [finding_dict(f) for f in report.findings],
         "summary": report.summary(),
-        "waived": report.waived,
     }
     if report.changes is not None:
         document["base"] = report.changes.base
