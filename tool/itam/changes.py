@@ -90,24 +90,39 @@ def compare(
         for path in base_files.keys() | head_files.keys()
         if base_files.get(path) != head_files.get(path)
     }
+    paired: set[int] = set()
     for entity_id in sorted(base.by_id.keys() | head.by_id.keys()):
-        change = Change(entity_id, base.get(entity_id), head.get(entity_id))
+        old = base.get(entity_id)
+        new = _counterpart(old, head.claims.get(entity_id, []))
+        if new is not None:
+            paired.add(id(new))
+        change = Change(entity_id, old, new)
         if change.kind != "unchanged":
             result.changes.append(change)
-    by_file = {e.file: e for e in head if e.id is not None}
-    by_serial = {s: e for e in head if (s := _serial(e)) is not None}
+    # An entity no base entity was paired with, sitting in a deleted entity's
+    # file or carrying its serial, is that entity under a new id.
+    unpaired = [e for e in head if e.id is not None and id(e) not in paired]
+    by_file = {e.file: e for e in unpaired}
+    by_serial = {s: e for e in unpaired if (s := _serial(e)) is not None}
     for change in result.changes:
         if change.kind != "deleted" or change.old is None:
             continue
-        old = change.old
-        successor = by_file.get(old.file)
-        serial = _serial(old)
+        successor = by_file.get(change.old.file)
+        serial = _serial(change.old)
         if successor is None and serial is not None:
             successor = by_serial.get(serial)
-        if (
-            successor is not None
-            and successor.id != old.id
-            and base.get(successor.id or "") is None
-        ):
+        if successor is not None:
             result.renamed[change.id] = successor
     return result
+
+
+def _counterpart(old: Entity | None, claims: list[Entity]) -> Entity | None:
+    """The head entity that continues ``old``: with several claiming its id,
+    the one still in its file."""
+    if not claims:
+        return None
+    if old is not None:
+        for entity in claims:
+            if entity.file == old.file:
+                return entity
+    return claims[0]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -52,10 +52,13 @@ class Catalog:
     def __init__(self, entities: Iterable[Entity]) -> None:
         self.entities = sorted(entities, key=lambda e: e.file)
         self.by_id: dict[str, Entity] = {}
+        # Every entity claiming an id, duplicates included.
+        self.claims: dict[str, list[Entity]] = defaultdict(list)
         self.by_kind: dict[str | None, list[Entity]] = defaultdict(list)
         for entity in self.entities:
             if entity.id is not None:
                 self.by_id.setdefault(entity.id, entity)
+                self.claims[entity.id].append(entity)
             self.by_kind[entity.kind].append(entity)
 
     def __len__(self) -> int:

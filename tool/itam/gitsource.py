@@ -80,7 +80,19 @@ class GitView:
             obj = self.repo.rev_parse(ref)
             while isinstance(obj, git.TagObject):
                 obj = obj.object
-        except (git.BadName, git.BadObject, ValueError, IndexError, KeyError, OSError):
+            # rev_parse accepts any 40-hex string (the null hash included)
+            # without looking it up.
+            self.repo.odb.info(obj.binsha)
+        except (
+            git.BadName,
+            git.BadObject,
+            git.GitCommandError,
+            ValueError,
+            IndexError,
+            KeyError,
+            OSError,
+            NotImplementedError,
+        ):
             hint = f"; {FETCH_HINT}" if self.shallow else ""
             raise ConfigError(f"unknown ref {ref!r}: no such commit here{hint}") from None
         if not isinstance(obj, git.Commit):
