@@ -94,7 +94,7 @@ def compare(
     for entity_id in sorted(base.by_id.keys() | head.by_id.keys()):
         old = base.get(entity_id)
         new = _counterpart(old, head.claims.get(entity_id, []))
-        if new is not None:
+        if new is not None and old is not None:
             paired.add(id(new))
         change = Change(entity_id, old, new)
         if change.kind != "unchanged":

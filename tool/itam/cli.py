@@ -67,7 +67,7 @@ as_of_option = click.option(
 )
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("itam", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="itam")
 def cli() -> None:
     """A GitOps IT asset registry: assets are YAML files in git, checked by
@@ -95,13 +95,13 @@ def cli() -> None:
     "fmt",
     type=click.Choice(FORMATS),
     default=None,
-    help="Output format (default: text; github when GITHUB_ACTIONS is set).",
+    help="Output format (default: text; github when GITHUB_ACTIONS=true, as in GitHub Actions).",
 )
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write the report to FILE (atomically) instead of standard output.",
+    help="Write the report to FILE (atomically) instead of standard output ('-').",
 )
 def validate(
     paths: tuple[Path, ...],
@@ -140,7 +140,7 @@ def validate(
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     text = REPORTERS[fmt](report)
-    if output is None:
+    if output is None or str(output) == "-":
         click.echo(text, nl=False)
     else:
         from itam.atomic import write_text

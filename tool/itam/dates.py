@@ -26,12 +26,27 @@ def parse_date(text: object) -> dt.date | None:
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
-    """``start`` plus whole months, clamped to the month's end (Jan 31 + 1 = Feb 28/29)."""
+    """``start`` plus whole months, clamped to the month's end (Jan 31 + 1 = Feb 28/29).
+
+    Past the calendar's end (year 9999) the answer is the last day there is.
+    """
     total = start.year * 12 + start.month - 1 + months
     year, month = divmod(total, 12)
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if year < dt.MINYEAR:
+        return dt.date.min
     month += 1
     day = min(start.day, calendar.monthrange(year, month)[1])
     return dt.date(year, month, day)
+
+
+def add_days(start: dt.date, days: int) -> dt.date:
+    """``start`` plus ``days``, kept within the calendar."""
+    try:
+        return start + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 def months_between(start: dt.date, end: dt.date) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from itam.dates import add_months, months_between, parse_date
+from itam.dates import add_days, add_months, months_between, parse_date
 from itam.entities import Entity
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def derive(entity: Entity, ctx: Context) -> Derived:
     audited = last_audit(entity)
     interval = ctx.audit_interval(entity)
     base = audited or purchased
-    due = base + dt.timedelta(days=interval) if base is not None and interval else None
+    due = add_days(base, interval) if base is not None and interval else None
     value, currency = None, None
     cost = _get(entity.data, "purchase.cost")
     plan = ctx.depreciation(entity)

@@ -10,11 +10,19 @@ from __future__ import annotations
 class ConfigError(Exception):
     """A configuration or usage problem, with the file and line when known."""
 
-    def __init__(self, message: str, file: str | None = None, line: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        file: str | None = None,
+        line: int | None = None,
+        pointer: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.file = file
         self.line = line
+        # Where inside the offending value, when the raiser knows (a JSON pointer).
+        self.pointer = pointer
 
     def __str__(self) -> str:
         if self.file is None:

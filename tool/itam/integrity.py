@@ -122,12 +122,8 @@ def _close(word: str, candidates: list[str]) -> list[str]:
     every broken reference that adds up to minutes.
     """
     prefix = word[:2].casefold()
-    near = [
-        c
-        for c in candidates
-        if abs(len(c) - len(word)) <= 2 and c[:2].casefold() == prefix
-    ][:500]
-    return difflib.get_close_matches(word, near, n=1)
+    near = [c for c in candidates if abs(len(c) - len(word)) <= 2 and c[:2].casefold() == prefix]
+    return difflib.get_close_matches(word, near[:500], n=1)
 
 
 def _uniqueness(catalog: Catalog, schemas: SchemaSet) -> Iterator[Finding]:

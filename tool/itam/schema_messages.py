@@ -32,6 +32,15 @@ _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 _UNKNOWN = re.compile(r"'([^']*)'")
 
 
+def show(value: Any) -> str:
+    """A value as YAML would write it: true, false, null, 'text', 3.5."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return repr(value)
+
+
 def describe(value: Any) -> str:
     """A value's type in words."""
     if isinstance(value, bool):
@@ -117,18 +126,19 @@ def _explain(
         raw = doc.raw_text(pointer_of(path))
         yield path, "schema.type", _type_message(name, error, raw)
     elif keyword == "enum":
-        allowed = [str(v) for v in _listed(error.validator_value)]
+        allowed = [v if isinstance(v, str) else show(v) for v in _listed(error.validator_value)]
         hint = _did_you_mean(str(instance), allowed)
         shown = ", ".join(allowed)
-        yield path, "schema.enum", f"{name}: {instance!r} is not one of: {shown}{hint}"
+        yield path, "schema.enum", f"{name}: {show(instance)} is not one of: {shown}{hint}"
     elif keyword == "const":
-        yield path, "schema.const", f"{name} must be {error.validator_value!r}, not {instance!r}"
+        expected = show(error.validator_value)
+        yield path, "schema.const", f"{name} must be {expected}, not {show(instance)}"
     elif keyword in ("pattern", "format"):
         advice = error.schema.get("x-message") if isinstance(error.schema, dict) else None
         if keyword == "format" and error.validator_value == "date" and advice is None:
             advice = "not a date on the calendar; write YYYY-MM-DD"
         detail = advice or error.message
-        yield path, f"schema.{keyword}", f"{name}: {instance!r}: {detail}"
+        yield path, f"schema.{keyword}", f"{name}: {show(instance)}: {detail}"
     else:
         rule = "schema." + re.sub(r"(?<!^)(?=[A-Z])", "-", keyword).lower()
         yield path, rule, f"{name}: {error.message}"
@@ -168,12 +178,8 @@ def _unknown_fields(
     for key in sorted(k for k in instance if k not in known):
         hint = _did_you_mean(key, sorted(known))
         where = f" in {field_name(path)}" if path else ""
-        yield (
-            [*path, key],
-            "schema.unknown-field",
-            f"unknown field '{key}'{where}{hint}; an organisation's own fields are declared "
-            "in schemas/extensions.schema.json",
-        )
+        advice = f"; {schema.unknown_hint}" if schema.unknown_hint else ""
+        yield [*path, key], "schema.unknown-field", f"unknown field '{key}'{where}{hint}{advice}"
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:

@@ -66,6 +66,8 @@ class KindSchema:
     unique: list[FieldSpec] = field(default_factory=list)
     # Property names declared for each object place, for "did you mean".
     properties: dict[Tokens, set[str]] = field(default_factory=dict)
+    # Said after "unknown field": where such a field could be declared.
+    unknown_hint: str | None = None
 
 
 def _is_date(value: object) -> bool:
@@ -128,9 +130,19 @@ class SchemaSet:
         self.format_checker = _format_checker()
         self._fast_registry: Any = None
         if jsonschema_rs is not None:
-            self._fast_registry = jsonschema_rs.Registry(
-                [(uri, contents) for uri, (_, contents) in self.documents.items()]
-            )
+            try:
+                self._fast_registry = jsonschema_rs.Registry(
+                    [(uri, contents) for uri, (_, contents) in self.documents.items()]
+                )
+            except ValueError as exc:
+                # It resolves every $ref up front; the walk names the file that dangles.
+                for name, uri in sorted(self.kind_uris.items()):
+                    rel, contents = self.documents[uri]
+                    probe = KindSchema(kind=name, file=rel, validator=None)
+                    _Annotations(self.registry, probe).visit(
+                        contents, self.registry.resolver(uri), ()
+                    )
+                raise ConfigError(f"the schemas do not compile: {exc}", str(folder)) from None
 
     @property
     def kinds(self) -> list[str]:
@@ -148,11 +160,14 @@ class SchemaSet:
                 validator=Draft202012Validator(
                     contents, registry=self.registry, format_checker=self.format_checker
                 ),
+                unknown_hint="an organisation's own fields are declared in "
+                "schemas/extensions.schema.json",
             )
             # The walk reports a dangling $ref with its file before compiling.
             _Annotations(self.registry, found).visit(contents, self.registry.resolver(uri), ())
             try:
-                found.fast = _fast(contents, self._fast_registry)
+                if self._fast_registry is not None:
+                    found.fast = _fast(contents, self._fast_registry)
             except ValueError as exc:
                 raise ConfigError(f"cannot compile the schema: {exc}", rel) from None
             self._by_kind[name] = found

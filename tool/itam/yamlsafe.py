@@ -68,7 +68,7 @@ _INVISIBLE = re.compile(
 _LINE_BREAKS = frozenset("\u2028\u2029\x85\ufeff")
 # What a double-quoted escape can smuggle past the scan of the raw text.
 _ESCAPED = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u2028\u2029]"
 )
 _LOOKALIKE_SPACE = re.compile("[\u00a0\u2007\u202f]")
@@ -435,6 +435,8 @@ class _Builder:
         top.mark_of_key = ev.start_mark
         if ev.style == '"':
             self.check_escapes(name, ev)
+            if "\n" in name or "\t" in name:
+                self.report("yaml.control-character", "a line break or tab in a key", ev.start_mark)
         if ev.implicit[0] and name in _NULLS:
             self.report("yaml.empty-key", "a key with no name", ev.start_mark)
             top.key = _DROP

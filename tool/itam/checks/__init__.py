@@ -20,7 +20,7 @@ from itam.checks.conditional import Conditional
 from itam.checks.disposal import DisposalAfterRetirement, DisposalEvidence, DisposalVendorCertified
 from itam.checks.eol import EolApproaching, EolPassedInService
 from itam.checks.licenses import LicenseExpiredInUse, LicenseSeats, SubscriptionRenewalDue
-from itam.checks.lifecycle import LifecycleState, RequiredFields
+from itam.checks.lifecycle import FutureDate, LifecycleState, RequiredFields
 from itam.checks.warranty import WarrantyExpiredInService, WarrantyExpiring, WarrantyRequired
 
 CHECKS: dict[str, type[Check]] = {
@@ -28,6 +28,7 @@ CHECKS: dict[str, type[Check]] = {
     for check in (
         LifecycleState,
         RequiredFields,
+        FutureDate,
         WarrantyRequired,
         WarrantyExpiring,
         WarrantyExpiredInService,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from itam.checks.base import Check, days
+from itam.dates import add_days
 from itam.findings import Finding
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ class AuditOverdue(Check):
     bad_example = "audits: [{date: 2025-06-10}]    # every 365 days: overdue since 2026-07-10"
 
     def run(self, ctx: Context, rule: Rule) -> Iterator[Finding]:
-        grace = dt.timedelta(days=ctx.policy.audit_grace_days)
+        grace = ctx.policy.audit_grace_days
         for entity in ctx.select(rule):
             derived = ctx.derived(entity)
             pointer = "/audits" if "audits" in entity.data else "/status"
@@ -85,12 +85,12 @@ class AuditOverdue(Check):
                 continue
             if derived.audit_due is None:
                 yield ctx.finding(rule, entity, pointer, "no audit and no purchase date on record")
-            elif derived.audit_due + grace < ctx.as_of:
+            elif add_days(derived.audit_due, grace) < ctx.as_of:
                 late = (ctx.as_of - derived.audit_due).days
                 yield ctx.finding(
                     rule,
                     entity,
                     pointer,
                     f"the audit due on {derived.audit_due.isoformat()} is {days(late)} late "
-                    f"(grace {days(grace.days)}); {_history(ctx, entity)}",
+                    f"(grace {days(grace)}); {_history(ctx, entity)}",
                 )

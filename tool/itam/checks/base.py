@@ -82,4 +82,13 @@ def days(count: int) -> str:
     return "1 day" if abs(count) == 1 else f"{abs(count)} days"
 
 
-KIND_LIST = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
+FIELD_LIST = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
+# The loader checks that every value of a parameter marked x-kinds is a kind.
+KIND_LIST = {**FIELD_LIST, "x-kinds": True}
+
+
+def in_days(count: int) -> str:
+    """``today``, ``in 3 days`` or ``1 day ago``."""
+    if count == 0:
+        return "today"
+    return f"in {days(count)}" if count > 0 else f"{days(count)} ago"

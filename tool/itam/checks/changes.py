@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from itam.checks.base import KIND_LIST, Check, get, nearest
+from itam.checks.base import FIELD_LIST, Check, get, nearest
 from itam.findings import Finding
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ class ImmutableFields(Check):
     needs_base = True
     params: ClassVar[dict[str, Any]] = {
         "fields": {
-            **KIND_LIST,
+            **FIELD_LIST,
             "default": [
                 "kind",
                 "serial",
@@ -192,7 +192,7 @@ class AppendOnlyHistory(Check):
     needs_base = True
     params: ClassVar[dict[str, Any]] = {
         "fields": {
-            **KIND_LIST,
+            **FIELD_LIST,
             "default": ["audits", "maintenance"],
             "description": "Lists whose records may be added but not removed or changed.",
         }

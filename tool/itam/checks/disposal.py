@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from itam.checks.base import KIND_LIST, Check, get, nearest, present
+from itam.checks.base import FIELD_LIST, KIND_LIST, Check, get, nearest, present
 from itam.dates import parse_date
 from itam.findings import Finding
 
@@ -33,12 +33,12 @@ class DisposalEvidence(Check):
             "description": "Kinds that hold data and need sanitisation evidence.",
         },
         "fields": {
-            **KIND_LIST,
+            **FIELD_LIST,
             "default": ["disposal.certificate"],
             "description": "Fields every disposed asset needs.",
         },
         "sanitization_fields": {
-            **KIND_LIST,
+            **FIELD_LIST,
             "default": [
                 "disposal.sanitization.method",
                 "disposal.sanitization.date",
@@ -95,12 +95,12 @@ class DisposalVendorCertified(Check):
     params: ClassVar[dict[str, Any]] = {
         "role": {"type": "string", "default": "disposal", "description": "The vendor role."},
         "standards": {
-            **KIND_LIST,
+            **FIELD_LIST,
             "default": STANDARDS,
             "description": "Certifications that count.",
         },
     }
-    good_example = "disposal: {vendor: greenit-recycling, date: 2025-03-04}  # R2 until 2026-09"
+    good_example = "disposal: {vendor: greenit-recycling, date: 2025-03-04}  # R2 until 2027-03-31"
     bad_example = "disposal: {vendor: cdw, date: 2025-03-04}    # a reseller, no R2/e-Stewards"
 
     def __init__(self, params: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from itam.checks.base import Check, days
+from itam.checks.base import Check, days, in_days
 from itam.findings import Finding
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class EolApproaching(Check):
             "description": "How many days ahead to warn.",
         }
     }
-    good_example = "model: cisco-c9300-48p    # end_of_life 2030-10-31"
+    good_example = "model: cisco-catalyst-9300-48p    # end_of_life 2031-10-31"
     bad_example = "model: juniper-ex4300-48p    # end_of_life 2027-04-30, within 180 days"
 
     def __init__(self, params: dict[str, Any]) -> None:
@@ -52,7 +52,7 @@ class EolApproaching(Check):
                     rule,
                     entity,
                     where,
-                    f"end of life on {eol.isoformat()} (from {source}), in {days(left)}",
+                    f"end of life on {eol.isoformat()} (from {source}), {in_days(left)}",
                 )
 
 

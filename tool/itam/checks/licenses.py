@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from itam.checks.base import Check, days
-from itam.dates import parse_date
+from itam.dates import add_days, parse_date
 from itam.findings import Finding
 
 if TYPE_CHECKING:
@@ -150,8 +150,8 @@ class SubscriptionRenewalDue(Check):
             notice = entity.get("notice_days")
             if not isinstance(notice, int) or isinstance(notice, bool):
                 notice = self.notice
-            deadline = renewal - dt.timedelta(days=notice)
-            if deadline - dt.timedelta(days=self.lead) <= ctx.as_of <= renewal:
+            deadline = add_days(renewal, -notice)
+            if add_days(deadline, -self.lead) <= ctx.as_of <= renewal:
                 yield ctx.finding(
                     rule,
                     entity,

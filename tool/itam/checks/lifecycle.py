@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from itam.checks.base import Check, get, nearest, present
+from itam.checks.base import FIELD_LIST, Check, get, nearest, present
+from itam.dates import parse_date
 from itam.findings import Finding
+from itam.schemas import values_at
 
 if TYPE_CHECKING:
     from itam.policy.context import Context
@@ -68,3 +70,47 @@ class RequiredFields(Check):
                     nearest(entity.data, first.rpartition(".")[0]) if "." in first else "/status",
                     f"an entity that is {state.name} needs {requirement.describe()}",
                 )
+
+
+class FutureDate(Check):
+    """Dates that record something that happened (a purchase, an audit, a
+    repair, a retirement, a loss, a data wipe) cannot lie after the run's
+    date: an audit dated next year would postpone every audit deadline.
+    ``fields`` lists them as dotted paths, ``*`` for every list item. The
+    disposal date is checked by disposal.after-retirement."""
+
+    name = "lifecycle.future-date"
+    summary = "recorded events are not dated in the future"
+    params: ClassVar[dict[str, Any]] = {
+        "fields": {
+            **FIELD_LIST,
+            "default": [
+                "purchase.date",
+                "audits.*.date",
+                "maintenance.*.date",
+                "retirement.date",
+                "loss.date",
+                "disposal.sanitization.date",
+            ],
+            "description": "Dates of past events, as dotted paths (* for list items).",
+        }
+    }
+    good_example = "audits: [{date: 2026-03-18}]    # as of 2026-11-22"
+    bad_example = "audits: [{date: 2027-03-18}]    # as of 2026-11-22"
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        self.fields = [(f, tuple(f.split("."))) for f in params["fields"]]
+
+    def run(self, ctx: Context, rule: Rule) -> Iterator[Finding]:
+        for entity in ctx.select(rule):
+            for name, tokens in self.fields:
+                for where, value in values_at(entity.data, tokens):
+                    when = parse_date(value)
+                    if when is not None and when > ctx.as_of:
+                        yield ctx.finding(
+                            rule,
+                            entity,
+                            where,
+                            f"{name.replace('.*', '')} {when.isoformat()} lies in the future "
+                            f"(as of {ctx.as_of.isoformat()}); record events once they happened",
+                        )

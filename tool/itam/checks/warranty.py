@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from itam.checks.base import Check, days
+from itam.checks.base import Check, days, in_days
 from itam.findings import Finding
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class WarrantyExpiring(Check):
                     rule,
                     entity,
                     _where(entity.data),
-                    f"the warranty ends on {end.isoformat()}, in {days(left)} "
+                    f"the warranty ends on {end.isoformat()}, {in_days(left)} "
                     f"(from {derived.warranty_source})",
                 )
 

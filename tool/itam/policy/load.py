@@ -59,6 +59,8 @@ class _Reader:
     def read(self, path: Path, rel: str) -> None:
         doc = yamlsafe.load(files.read_capped(path, yamlsafe.MAX_FILE_BYTES), rel)
         problems = [f for f in doc.findings if f.severity is Severity.ERROR]
+        if [p.rule for p in problems] == ["yaml.empty"]:
+            return  # a file of comments only declares nothing
         if problems or doc.data is None:
             first = problems[0]
             raise ConfigError(first.message, rel, first.line)
@@ -96,6 +98,8 @@ class _Reader:
                 selector = self.selector(doc, f"/depreciation/{index}/when", item.get("when"))
                 salvage = float(item.get("salvage_percent", 0))
                 self.policy.depreciation.append(Depreciation(selector, item["months"], salvage))
+        for doc in self.docs:
+            data = doc.data  # type: ignore[assignment]
             for index, body in enumerate(data.get("rules", [])):
                 self.rule(doc, index, body)
             for index, body in enumerate(data.get("waivers", [])):
@@ -195,11 +199,27 @@ class _Reader:
             problem = errors[0]
             pointer = f"{here}/params{problem.path}"
             raise self.fail(doc, pointer, f"rule {rule_id}: params: {problem.message}")
+        for name, spec in check.params.items():
+            for value in params.get(name, []) if spec.get("x-kinds") else []:
+                if value not in self.kinds:
+                    raise self.fail(
+                        doc,
+                        f"{here}/params/{name}",
+                        f"rule {rule_id}: params: {name}: " + _unknown("kind", value, self.kinds),
+                    )
+        if check_name.startswith("audit.") and not self.policy.audit_intervals:
+            raise self.fail(
+                doc,
+                f"{here}/id",
+                f"rule {rule_id} needs audit intervals: add an `audit:` section with "
+                "`intervals` to a policy file",
+            )
         merged = {**check.defaults(), **params}
         try:
             impl = check(merged)
         except ConfigError as exc:
-            raise self.fail(doc, f"{here}/params", f"rule {rule_id}: {exc.message}") from None
+            pointer = f"{here}/params{exc.pointer or ''}"
+            raise self.fail(doc, pointer, f"rule {rule_id}: {exc.message}") from None
         line, column = doc.locate(here)
         place = Place(doc.file, line, column)
         self.rule_places[rule_id] = place
@@ -230,6 +250,8 @@ def load_policy(layout: Layout, kinds: list[str]) -> Policy:
     if not folder.is_dir():
         return reader.policy
     sources, problems = files.scan(layout.root, folder)
+    # Notes such as a README may sit beside the policies; only YAML is policy.
+    problems = [p for p in problems if p.rule != "file.not-yaml"]
     if problems:
         raise ConfigError(problems[0].message, problems[0].file)
     for source in sources:

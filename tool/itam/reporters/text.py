@@ -6,11 +6,22 @@ listed after the others, under their own heading.
 
 from __future__ import annotations
 
+import re
+
 from itam.findings import Finding, Report
+
+# A line break or escape sequence from an entity must not split a line of the
+# report or move the terminal's cursor.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean(text: str) -> str:
+    """``text`` with control characters shown as escapes (\\n, \\x1b)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def location(finding: Finding) -> str:
-    parts = [finding.file or "(registry)"]
+    parts = [clean(finding.file or "(registry)")]
     if finding.line is not None:
         parts.append(str(finding.line))
         if finding.column is not None:
@@ -22,8 +33,8 @@ def finding_line(finding: Finding) -> str:
     tag = f"{finding.severity}"
     if finding.waiver is not None:
         tag += f" (waived: {finding.waiver})"
-    who = f" ({finding.entity})" if finding.entity else ""
-    return f"{location(finding)}: {tag} [{finding.rule}] {finding.message}{who}"
+    who = f" ({clean(finding.entity)})" if finding.entity else ""
+    return f"{location(finding)}: {tag} [{finding.rule}] {clean(finding.message)}{who}"
 
 
 def summary_line(report: Report) -> str:
