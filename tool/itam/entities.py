@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from itam.findings import Finding, Severity
 from itam.yamlsafe import Document
 
 
@@ -44,6 +45,28 @@ class Entity:
 
     def locate(self, pointer: str) -> tuple[int | None, int | None]:
         return self.doc.locate(pointer)
+
+    def finding(
+        self,
+        rule: str,
+        severity: Severity,
+        pointer: str,
+        message: str,
+        rationale: str | None = None,
+    ) -> Finding:
+        """A finding on this entity, at the line of ``pointer`` (or its nearest parent)."""
+        line, column = self.locate(pointer)
+        return Finding(
+            rule,
+            severity,
+            message,
+            file=self.file,
+            line=line,
+            column=column,
+            entity=self.id,
+            path=pointer,
+            rationale=rationale,
+        )
 
 
 class Catalog:

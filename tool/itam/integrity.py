@@ -30,17 +30,7 @@ _NORMALISE: dict[str, Callable[[str], str]] = {
 
 
 def _at(entity: Entity, rule: str, pointer: str, message: str) -> Finding:
-    line, column = entity.locate(pointer)
-    return Finding(
-        rule,
-        Severity.ERROR,
-        message,
-        file=entity.file,
-        line=line,
-        column=column,
-        entity=entity.id,
-        path=pointer,
-    )
+    return entity.finding(rule, Severity.ERROR, pointer, message)
 
 
 def check(catalog: Catalog, schemas: SchemaSet) -> Iterator[Finding]:

@@ -114,15 +114,4 @@ class Context:
 
     # -- making findings ------------------------------------------------------
     def finding(self, rule: Rule, entity: Entity, pointer: str, message: str) -> Finding:
-        line, column = entity.locate(pointer)
-        return Finding(
-            rule.id,
-            rule.severity,
-            message,
-            file=entity.file,
-            line=line,
-            column=column,
-            entity=entity.id,
-            path=pointer,
-            rationale=rule.rationale,
-        )
+        return entity.finding(rule.id, rule.severity, pointer, message, rule.rationale)
