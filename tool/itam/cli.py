@@ -154,6 +154,32 @@ def validate(
     sys.exit(report.exit_code)
 
 
+@cli.command()
+@click.argument("entity_id", metavar="ID")
+@root_option
+@as_of_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    help="text for people, json for scripts.",
+)
+def show(entity_id: str, root: Path | None, as_of: dt.date, fmt: str) -> None:
+    """One entity's derived values (warranty end, end of life, next audit,
+    age, book value) and findings, as of a date."""
+    import json
+
+    from itam.layout import Layout
+    from itam.show import describe, render_text
+
+    info = describe(Layout.at(root), as_of, entity_id)
+    if fmt == "json":
+        click.echo(json.dumps(info, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(info), nl=False)
+
+
 @cli.group()
 def policy() -> None:
     """Show the lifecycle policies of policies/."""
