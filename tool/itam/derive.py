@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from itam.dates import add_days, add_months, months_between, parse_date
 from itam.entities import Entity
+from itam.pointers import get
 
 if TYPE_CHECKING:
     from itam.policy.context import Context
@@ -34,14 +35,6 @@ class Derived:
     currency: str | None
 
 
-def _get(data: Any, dotted: str) -> Any:
-    for part in dotted.split("."):
-        if not isinstance(data, dict):
-            return None
-        data = data.get(part)
-    return data
-
-
 def warranty_end(entity: Entity, model: Entity | None) -> tuple[dt.date | None, str | None]:
     """Explicit end, else start plus months, else the model's default warranty."""
     warranty = entity.get("warranty")
@@ -49,7 +42,7 @@ def warranty_end(entity: Entity, model: Entity | None) -> tuple[dt.date | None, 
     end = parse_date(warranty.get("end"))
     if end is not None:
         return end, "warranty.end"
-    start = parse_date(warranty.get("start")) or parse_date(_get(entity.data, "purchase.date"))
+    start = parse_date(warranty.get("start")) or parse_date(get(entity.data, "purchase.date"))
     months = warranty.get("months")
     if start is not None and isinstance(months, int) and not isinstance(months, bool):
         return add_months(start, months), "warranty.start + warranty.months"
@@ -92,13 +85,13 @@ def derive(entity: Entity, ctx: Context) -> Derived:
     if model is not None and model.kind != "model":
         model = None
     w_end, w_source = warranty_end(entity, model)
-    purchased = parse_date(_get(entity.data, "purchase.date"))
+    purchased = parse_date(get(entity.data, "purchase.date"))
     audited = last_audit(entity)
     interval = ctx.audit_interval(entity)
     base = audited or purchased
     due = add_days(base, interval) if base is not None and interval else None
     value, currency = None, None
-    cost = _get(entity.data, "purchase.cost")
+    cost = get(entity.data, "purchase.cost")
     plan = ctx.depreciation(entity)
     if isinstance(cost, dict) and purchased is not None and plan is not None:
         amount = cost.get("amount")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -87,7 +87,7 @@ class Catalog:
     def __len__(self) -> int:
         return len(self.entities)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Entity]:
         return iter(self.entities)
 
     def get(self, entity_id: str) -> Entity | None:

@@ -26,6 +26,25 @@ class SourceFile:
     rel: str
 
 
+def not_yaml(rel: str) -> Finding:
+    """The finding for a file in registry/ that is not an entity file."""
+    return Finding(
+        "file.not-yaml",
+        Severity.ERROR,
+        "only YAML entity files (.yaml) belong in registry/; move this file elsewhere",
+        file=rel,
+    )
+
+
+def is_yaml(name: str) -> bool:
+    return name.lower().endswith(YAML_SUFFIXES)
+
+
+def is_hidden(rel: str) -> bool:
+    """Hidden files and folders (``.gitkeep``, ``.git``) are not registry content."""
+    return any(part.startswith(".") for part in rel.split("/"))
+
+
 def _rel(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
@@ -49,15 +68,8 @@ def scan(root: Path, folder: Path) -> tuple[list[SourceFile], list[Finding]]:
             findings.append(finding)
         elif path.is_dir():
             continue
-        elif path.suffix.lower() not in YAML_SUFFIXES:
-            findings.append(
-                Finding(
-                    "file.not-yaml",
-                    Severity.ERROR,
-                    "only YAML entity files (.yaml) belong in registry/; move this file elsewhere",
-                    file=rel,
-                )
-            )
+        elif not is_yaml(path.name):
+            findings.append(not_yaml(rel))
         else:
             sources.append(SourceFile(path, rel))
     sources.sort(key=lambda s: s.rel)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from itam.errors import ConfigError
-from itam.files import YAML_SUFFIXES
+from itam.files import is_hidden, is_yaml, not_yaml
 from itam.findings import Finding, Severity
 
 if TYPE_CHECKING:
@@ -145,8 +145,7 @@ def split_tree(files: list[TreeFile]) -> tuple[list[TreeFile], list[Finding]]:
     """YAML files to read, and findings for what a registry folder must not hold."""
     keep, findings = [], []
     for item in files:
-        name = item.path.rpartition("/")[2]
-        if name.startswith(".") or any(part.startswith(".") for part in item.path.split("/")):
+        if is_hidden(item.path):
             continue
         if item.mode == "120000":
             findings.append(
@@ -157,15 +156,8 @@ def split_tree(files: list[TreeFile]) -> tuple[list[TreeFile], list[Finding]]:
                     file=item.path,
                 )
             )
-        elif not name.lower().endswith(YAML_SUFFIXES):
-            findings.append(
-                Finding(
-                    "file.not-yaml",
-                    Severity.ERROR,
-                    "only YAML entity files (.yaml) belong in registry/; move this file elsewhere",
-                    file=item.path,
-                )
-            )
+        elif not is_yaml(item.path):
+            findings.append(not_yaml(item.path))
         else:
             keep.append(item)
     return keep, findings

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from itam.errors import ConfigError
 
+REGISTRY_FOLDER = "registry"
+
 
 @dataclass(frozen=True, slots=True)
 class Layout:
@@ -16,7 +18,7 @@ class Layout:
 
     @property
     def registry(self) -> Path:
-        return self.root / "registry"
+        return self.root / REGISTRY_FOLDER
 
     @property
     def schemas(self) -> Path:

@@ -15,8 +15,9 @@ from itam import yamlsafe
 from itam.changes import ChangeSet, compare
 from itam.findings import Finding
 from itam.gitsource import GitView, TreeFile, blob_sha, split_tree
+from itam.layout import REGISTRY_FOLDER
 from itam.policy import engine
-from itam.validate import REGISTRY, Judge, Judged, Revisions, Snapshot, read_worktree
+from itam.validate import Judge, Judged, Revisions, Snapshot, read_worktree
 
 if TYPE_CHECKING:
     import git
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 def read_commit(view: GitView, commit: git.Commit, reuse: Snapshot | None) -> Snapshot:
     """The registry at ``commit``; content equal to ``reuse`` is not read again."""
-    listed: list[TreeFile] = view.list_files(commit, REGISTRY)
+    listed: list[TreeFile] = view.list_files(commit, REGISTRY_FOLDER)
     keep, findings = split_tree(listed)
     known = {blob_sha(data): data for data in reuse.files.values()} if reuse else {}
     contents = {}

@@ -8,7 +8,6 @@ as a number where text belongs can be shown exactly as it was written.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -16,7 +15,9 @@ from typing import Any
 from jsonschema.exceptions import ValidationError, best_match
 
 from itam.findings import Finding, Severity
-from itam.schemas import WILDCARD, KindSchema, Tokens, _escape
+from itam.pointers import escape
+from itam.schemas import WILDCARD, KindSchema, Tokens
+from itam.suggest import did_you_mean
 from itam.yamlsafe import Document
 
 _TYPE_NAMES = {
@@ -67,7 +68,7 @@ def field_name(path: Any) -> str:
 
 
 def pointer_of(path: Any) -> str:
-    return "".join(f"/{_escape(str(part))}" for part in path)
+    return "".join(f"/{escape(str(part))}" for part in path)
 
 
 def _tokens_of(path: Any) -> Tokens:
@@ -127,7 +128,7 @@ def _explain(
         yield path, "schema.type", _type_message(name, error, raw)
     elif keyword == "enum":
         allowed = [v if isinstance(v, str) else show(v) for v in _listed(error.validator_value)]
-        hint = _did_you_mean(str(instance), allowed)
+        hint = did_you_mean(str(instance), allowed)
         shown = ", ".join(allowed)
         yield path, "schema.enum", f"{name}: {show(instance)} is not one of: {shown}{hint}"
     elif keyword == "const":
@@ -176,12 +177,7 @@ def _unknown_fields(
     # A field that fails its own subschema is "unevaluated" in 2020-12 too; it
     # has its own finding already, so only truly undeclared names are reported.
     for key in sorted(k for k in instance if k not in known):
-        hint = _did_you_mean(key, sorted(known))
+        hint = did_you_mean(key, known)
         where = f" in {field_name(path)}" if path else ""
         advice = f"; {schema.unknown_hint}" if schema.unknown_hint else ""
         yield [*path, key], "schema.unknown-field", f"unknown field '{key}'{where}{hint}{advice}"
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""

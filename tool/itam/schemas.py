@@ -31,6 +31,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
 from itam.errors import ConfigError
+from itam.pointers import escape
 
 jsonschema_rs: Any
 try:
@@ -272,11 +273,7 @@ def values_at(data: Any, tokens: Tokens, pointer: str = "") -> Iterator[tuple[st
             for index, item in enumerate(data):
                 yield from values_at(item, rest, f"{pointer}/{index}")
     elif isinstance(data, dict) and head in data:
-        yield from values_at(data[head], rest, f"{pointer}/{_escape(head)}")
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
+        yield from values_at(data[head], rest, f"{pointer}/{escape(head)}")
 
 
 def standalone(contents: dict[str, Any], name: str, file: str) -> KindSchema:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from typing import Any
 
 from itam.derive import Derived
@@ -12,6 +11,7 @@ from itam.findings import Finding
 from itam.layout import Layout
 from itam.policy import engine
 from itam.policy.context import Context
+from itam.suggest import did_you_mean
 from itam.validate import Judge, read_worktree
 
 
@@ -21,8 +21,7 @@ def describe(layout: Layout, as_of: dt.date, entity_id: str) -> dict[str, Any]:
     judged = judge.judge(read_worktree(layout), as_of)
     entity = judged.catalog.get(entity_id)
     if entity is None:
-        close = difflib.get_close_matches(entity_id, sorted(judged.catalog.by_id), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(entity_id, judged.catalog.by_id)
         raise ConfigError(f"no entity with id {entity_id!r} in the registry{hint}")
     ctx = Context(judged.catalog, judge.policy, as_of)
     findings = engine.finalize(judged.findings, judged.catalog, judge.policy, as_of)

@@ -31,8 +31,6 @@ from itam.policy.model import Policy
 from itam.schema_messages import schema_findings
 from itam.schemas import SchemaSet
 
-REGISTRY = "registry"
-
 
 @dataclass(slots=True)
 class Snapshot:
@@ -117,32 +115,13 @@ def _kind_findings(entity: Entity, schemas: SchemaSet) -> Iterable[Finding]:
     kind = entity.data.get("kind")
     if kind is None:
         return [
-            Finding(
-                "schema.required",
-                Severity.ERROR,
-                "missing required field 'kind'",
-                file=entity.file,
-                line=1,
-                column=1,
-                entity=entity.id,
-            )
+            entity.finding("schema.required", Severity.ERROR, "", "missing required field 'kind'")
         ]
     schema = schemas.kind(kind) if isinstance(kind, str) else None
     if schema is None:
         known = ", ".join(schemas.kinds)
-        line, column = entity.locate("/kind")
-        return [
-            Finding(
-                "schema.kind",
-                Severity.ERROR,
-                f"unknown kind {kind!r}; the kinds are: {known}",
-                file=entity.file,
-                line=line,
-                column=column,
-                entity=entity.id,
-                path="/kind",
-            )
-        ]
+        message = f"unknown kind {kind!r}; the kinds are: {known}"
+        return [entity.finding("schema.kind", Severity.ERROR, "/kind", message)]
     return schema_findings(entity.doc, entity.id, entity.data, schema)
 
 

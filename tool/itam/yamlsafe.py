@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from itam.findings import Finding, Severity
+from itam.pointers import escape
 
 try:
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -113,12 +114,16 @@ class Document:
     source: bytes = b""
     _positions: dict[str, Position] | None = None
 
-    def position(self, pointer: str) -> Position | None:
-        """The place of ``pointer``, or of its nearest ancestor that exists."""
+    def _index(self) -> dict[str, Position]:
         if self._positions is None:
             self._positions = _positions(self.source)
+        return self._positions
+
+    def position(self, pointer: str) -> Position | None:
+        """The place of ``pointer``, or of its nearest ancestor that exists."""
+        index = self._index()
         while True:
-            found = self._positions.get(pointer)
+            found = index.get(pointer)
             if found is not None or not pointer:
                 return found
             pointer = pointer.rpartition("/")[0]
@@ -129,18 +134,12 @@ class Document:
 
     def raw_text(self, pointer: str) -> str | None:
         """The scalar at ``pointer`` exactly as written, if it was a plain scalar."""
-        if self._positions is None:
-            self._positions = _positions(self.source)
-        pos = self._positions.get(pointer)
+        pos = self._index().get(pointer)
         return pos.text if pos else None
 
 
 class _Fatal(Exception):
     """Stops building a document; the finding has been recorded."""
-
-
-def escape_pointer(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def load(source: bytes, file: str) -> Document:
@@ -412,7 +411,7 @@ class _Builder:
             return ""
         if top.is_map:
             key = top.key
-            return f"{top.pointer}/{escape_pointer(key)}" if isinstance(key, str) else ""
+            return f"{top.pointer}/{escape(key)}" if isinstance(key, str) else ""
         return f"{top.pointer}/{len(top.container)}"
 
     def scalar(self, ev: Any) -> None:

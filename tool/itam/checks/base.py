@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from itam.findings import Finding
+from itam.pointers import get, of_dotted
 
 if TYPE_CHECKING:
     from itam.policy.context import Context
@@ -46,20 +47,6 @@ class Check:
         raise NotImplementedError
 
 
-def get(data: Any, dotted: str) -> Any:
-    """The value at a dotted path (``disposal.sanitization.method``), or None."""
-    for part in dotted.split("."):
-        if not isinstance(data, dict):
-            return None
-        data = data.get(part)
-    return data
-
-
-def pointer(dotted: str) -> str:
-    """The JSON pointer of a dotted path."""
-    return "/" + dotted.replace("~", "~0").replace("/", "~1").replace(".", "/")
-
-
 def present(value: Any) -> bool:
     """Whether a field holds something: not missing, null, blank or empty."""
     if value is None:
@@ -74,7 +61,7 @@ def nearest(data: Any, dotted: str, fallback: str = "/status") -> str:
     parts = dotted.split(".")
     for size in range(len(parts), 0, -1):
         if get(data, ".".join(parts[:size])) is not None:
-            return pointer(".".join(parts[:size]))
+            return of_dotted(".".join(parts[:size]))
     return fallback
 
 

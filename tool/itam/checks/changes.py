@@ -10,8 +10,9 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from itam.checks.base import FIELD_LIST, Check, get, nearest
+from itam.checks.base import FIELD_LIST, Check, nearest
 from itam.findings import Finding
+from itam.pointers import get
 
 if TYPE_CHECKING:
     from itam.changes import Change

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from itam.checks.base import FIELD_LIST, KIND_LIST, Check, get, nearest, present
+from itam.checks.base import FIELD_LIST, KIND_LIST, Check, nearest, present
 from itam.dates import parse_date
 from itam.findings import Finding
+from itam.pointers import get
 
 if TYPE_CHECKING:
     from itam.policy.context import Context

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from itam.checks.base import FIELD_LIST, Check, get, nearest, present
+from itam.checks.base import FIELD_LIST, Check, nearest, present
 from itam.dates import parse_date
 from itam.findings import Finding
+from itam.pointers import get
 from itam.schemas import values_at
+from itam.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from itam.policy.context import Context
@@ -33,8 +34,7 @@ class LifecycleState(Check):
             if lifecycle is None or not isinstance(status, str) or status in lifecycle.states:
                 continue
             states = sorted(lifecycle.states)
-            close = difflib.get_close_matches(status, states, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(status, states)
             yield ctx.finding(
                 rule,
                 entity,

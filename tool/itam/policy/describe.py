@@ -8,6 +8,7 @@ import textwrap
 from itam.checks import CHECKS
 from itam.errors import ConfigError
 from itam.policy.model import Policy, Rule
+from itam.suggest import did_you_mean
 
 
 def rule_table(policy: Policy) -> str:
@@ -31,10 +32,7 @@ def explain(policy: Policy, rule_id: str) -> str:
     """Everything about one rule: what it checks, its scope and parameters, examples."""
     rule = policy.rule(rule_id)
     if rule is None:
-        import difflib
-
-        close = difflib.get_close_matches(rule_id, [r.id for r in policy.rules], n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(rule_id, (r.id for r in policy.rules))
         raise ConfigError(f"no rule {rule_id!r} in policies/{hint}; `itam policy list` shows all")
     return _explain(rule, policy)
 

@@ -6,7 +6,6 @@ misspelt parameter would otherwise pass everything silently.
 
 from __future__ import annotations
 
-import difflib
 import json
 from importlib import resources
 from pathlib import Path
@@ -32,6 +31,7 @@ from itam.policy.model import (
 )
 from itam.schema_messages import schema_findings
 from itam.schemas import KindSchema, standalone
+from itam.suggest import did_you_mean
 
 
 def _policy_schema() -> KindSchema:
@@ -238,9 +238,7 @@ class _Reader:
 
 
 def _unknown(what: str, name: str, known: set[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown {what} {name!r}{hint}"
+    return f"unknown {what} {name!r}{did_you_mean(name, known)}"
 
 
 def load_policy(layout: Layout, kinds: list[str]) -> Policy:
