@@ -10,8 +10,8 @@ times, in the same process and interleaved so that machine noise hits both:
 * baseline: reading and parsing every file with PyYAML's CSafeLoader alone;
 * validate: the whole ``itam validate`` pipeline (load, schemas, integrity,
   policies);
-* schemas-only: the same without policies (an empty policies/ folder), to
-  show what the policies add;
+* schemas-only: the same with the lifecycles alone (no other policy rule),
+  to show what the policies add;
 * base: ``itam validate --base main`` with 10 changed files, the
   pull-request mode.
 
@@ -37,7 +37,8 @@ from typing import Any
 import yaml
 
 from itam.layout import Layout
-from itam.validate import Revisions, run
+from itam.evaluation import evaluate
+from itam.pullrequest import Revisions
 
 PROJECT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 22)
@@ -61,7 +62,7 @@ def build(dest: Path, count: int, with_findings: bool = False) -> None:
     out = dest / "registry"
     # Clone only assets without findings: a registry on main is mostly clean.
     # With --with-findings the clones keep the bundled deadlines too.
-    bundled = run(Layout(PROJECT), AS_OF)
+    bundled = evaluate(Layout(PROJECT), AS_OF).report()
     noisy = {f.entity for f in bundled.findings} if not with_findings else set()
     waived = {f.entity for f in bundled.findings if f.waiver is not None}
     for path in sorted((PROJECT / "registry").rglob("*.yaml")):
@@ -110,7 +111,7 @@ def baseline(root: Path) -> None:
 
 
 def validate(root: Path, revisions: Revisions | None = None) -> None:
-    report = run(Layout(root), AS_OF, revisions=revisions)
+    report = evaluate(Layout(root), AS_OF, revisions).report()
     errors = [f for f in report.findings if f.blocking]
     if errors:
         shown = "\n".join(f"  {f.file}: [{f.rule}] {f.message}" for f in errors[:5])
@@ -140,7 +141,12 @@ def prepare_change(root: Path, count: int = 10) -> None:
 def copy_without_policies(root: Path, dest: Path) -> None:
     shutil.copytree(root / "registry", dest / "registry")
     shutil.copytree(root / "schemas", dest / "schemas")
+    # The lifecycles must be there (without them a run is refused); no rules.
     (dest / "policies").mkdir()
+    lifecycle = (root / "policies" / "lifecycle.yaml").read_text(encoding="utf-8")
+    (dest / "policies" / "lifecycle.yaml").write_text(
+        lifecycle.split("\nrules:")[0] + "\n", encoding="utf-8"
+    )
 
 
 def main() -> None:

@@ -20,6 +20,21 @@ PROJECT = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT.parent / "shared" / "data"
 AS_OF = "2026-11-22"
 
+# Files of the bundled registry that tests edit, by what they hold.
+LAPTOPS = "registry/hardware/laptops"
+LT1 = f"{LAPTOPS}/LT-0001.yaml"  # deployed, two audits
+LT2 = f"{LAPTOPS}/LT-0002.yaml"  # deployed
+LT3 = f"{LAPTOPS}/LT-0003.yaml"  # deployed, has an asset tag
+LT4 = f"{LAPTOPS}/LT-0004.yaml"  # deployed
+LT5 = f"{LAPTOPS}/LT-0005.yaml"  # deployed
+LT6 = f"{LAPTOPS}/LT-0006.yaml"  # deployed
+LT8 = f"{LAPTOPS}/LT-0008.yaml"  # ordered, no serial yet
+LT10 = f"{LAPTOPS}/LT-0010.yaml"  # retired, nothing refers to it
+LT14 = f"{LAPTOPS}/LT-0014.yaml"  # deployed, nothing refers to it
+LT15 = f"{LAPTOPS}/LT-0015.yaml"  # disposed
+LT18 = f"{LAPTOPS}/LT-0018.yaml"
+WAIVERS = "policies/waivers.yaml"
+
 
 def git(root: Path, *args: str) -> str:
     """Run git in ``root`` with a fixed identity and clock; return its output."""
@@ -52,6 +67,40 @@ class Result:
 
     def __str__(self) -> str:
         return f"exit {self.exit_code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
+
+Validate = Callable[..., Result]
+"""The ``validate`` fixture: ``validate(root, *args)``."""
+
+
+def edit(root: Path, rel: str | Path, old: str, new: str) -> int:
+    """Replace ``old`` (exactly once) in a file's text; return the 1-based line where it starts."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {rel}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
+def findings(
+    result: Result, rule: str | None = None, entity: str | None = None
+) -> list[dict[str, Any]]:
+    """The JSON findings of ``result``, of ``rule`` and on ``entity`` when given."""
+    return [
+        f
+        for f in result.json()["findings"]
+        if (rule is None or f["rule"] == rule) and (entity is None or f["entity"] == entity)
+    ]
+
+
+def errors_on(result: Result, rel: Path | str, rule: str) -> list[dict[str, Any]]:
+    """The error findings of ``rule`` on the file ``rel``."""
+    rel = rel.as_posix() if isinstance(rel, Path) else rel
+    return [
+        f
+        for f in result.json()["findings"]
+        if f["file"] == rel and f["rule"] == rule and f["severity"] == "error"
+    ]
 
 
 def run_itam(*args: str | Path, env: dict[str, str] | None = None) -> Result:

@@ -22,24 +22,24 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from itam.reporters import markdown
-from tests.conftest import AS_OF, Result, copy_registry, git, run_itam
+from tests.conftest import (
+    AS_OF,
+    LAPTOPS,
+    LT1,
+    LT3,
+    LT5,
+    LT6,
+    LT15,
+    Result,
+    copy_registry,
+    edit,
+    git,
+    run_itam,
+)
 
-LAPTOPS = "registry/hardware/laptops"
-LT1 = f"{LAPTOPS}/LT-0001.yaml"
-LT3 = f"{LAPTOPS}/LT-0003.yaml"
-LT5 = f"{LAPTOPS}/LT-0005.yaml"
-LT6 = f"{LAPTOPS}/LT-0006.yaml"
-LT15 = f"{LAPTOPS}/LT-0015.yaml"
 HOSTILE = "EMP-1 | b <script>x</script>"
 SARIF_SCHEMA = Path(sys.prefix) / "share" / "sarif-schema-2.1.0.json"
 ANNOTATION = re.compile(r"^::(error|warning|notice) file=([^,]+),line=(\d+)(?:,col=\d+)?,title=")
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} is not exactly once in {rel}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def commit(root: Path, message: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from itam import yamlsafe
 from itam.dates import add_months, default_as_of, months_between, parse_date
-from itam.derive import book_value, derive, end_of_life, last_audit, warranty_end
+from itam.derive import book_value, end_of_life, last_audit, warranty_end
 from itam.entities import Catalog, Entity
 from itam.errors import ConfigError
 from itam.policy.context import Context
@@ -320,7 +320,7 @@ def test_derive_all_values() -> None:
         "purchase: {date: 2024-01-31, cost: {amount: 1200.00, currency: EUR}}\n"
         "audits:\n  - {date: 2026-03-01}\n"
     )
-    derived = derive(asset, _context(asset))
+    derived = _context(asset).derived(asset)
     assert derived.warranty_end == D(2027, 1, 31)
     assert derived.end_of_life == D(2029, 6, 30)
     assert derived.last_audit == D(2026, 3, 1)
@@ -335,7 +335,7 @@ def test_derive_all_values() -> None:
 
 def test_derive_audit_due_from_purchase_and_by_criticality() -> None:
     asset = entity("id: A\nkind: laptop\ncriticality: critical\npurchase: {date: 2026-01-01}\n")
-    derived = derive(asset, _context(asset))
+    derived = _context(asset).derived(asset)
     assert derived.last_audit is None
     assert derived.audit_interval_days == 180
     assert derived.audit_due == D(2026, 1, 1) + dt.timedelta(days=180)
@@ -343,7 +343,7 @@ def test_derive_audit_due_from_purchase_and_by_criticality() -> None:
 
 def test_derive_without_facts() -> None:
     asset = entity("id: A\nkind: laptop\nmodel: nowhere\n")
-    derived = derive(asset, _context(asset))
+    derived = _context(asset).derived(asset)
     assert derived.warranty_end is None
     assert derived.end_of_life is None
     assert derived.audit_due is None
@@ -354,7 +354,7 @@ def test_derive_without_facts() -> None:
 def test_derive_ignores_a_model_reference_to_another_kind() -> None:
     person = entity("id: m-person\nkind: person\nname: Not a model\nwarranty_months: 12\n")
     asset = entity("id: A\nkind: laptop\nmodel: m-person\npurchase: {date: 2024-01-01}\n")
-    derived = derive(asset, _context(person, asset))
+    derived = _context(person, asset).derived(asset)
     assert derived.warranty_end is None
     assert derived.end_of_life is None
 
@@ -363,7 +363,7 @@ def test_derive_book_value_uses_the_first_matching_plan() -> None:
     server = entity(
         "id: S\nkind: server\npurchase: {date: 2022-01-10, cost: {amount: 12900, currency: GBP}}\n"
     )
-    derived = derive(server, _context(server, as_of=D(2024, 7, 10)))
+    derived = _context(server, as_of=D(2024, 7, 10)).derived(server)
     assert derived.book_value == Decimal("7095.00")
     assert derived.currency == "GBP"
 
@@ -372,8 +372,8 @@ def test_derive_no_book_value_without_a_plan_or_a_number() -> None:
     desk = entity("id: P\nkind: desktop\npurchase: {date: 2024-01-01, cost: {amount: 500}}\n")
     boolean = entity("id: B\nkind: laptop\npurchase: {date: 2024-01-01, cost: {amount: true}}\n")
     ctx = _context(desk, boolean)
-    assert derive(desk, ctx).book_value is None
-    assert derive(boolean, ctx).book_value is None
+    assert ctx.derived(desk).book_value is None
+    assert ctx.derived(boolean).book_value is None
 
 
 # -- SOURCE_DATE_EPOCH and the date of a run -----------------------------------------------------

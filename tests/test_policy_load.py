@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result, run_itam
+from tests.conftest import LT1, Result, edit, run_itam
 
 
 def replace_once(path: Path, old: str, new: str) -> None:
@@ -367,36 +367,36 @@ def test_duplicate_rule_names_both_files(registry: Path) -> None:
     _assert_config_error(result, where, ("policies/aa-first.yaml",))
 
 
-def test_no_policies_folder_still_validates(registry: Path) -> None:
+def test_no_policies_folder_is_refused(registry: Path) -> None:
+    # Without policies every status would pass: a change could switch off the
+    # rules it is judged by by deleting them. Exit 2, not a pass.
     for path in sorted((registry / "policies").iterdir()):
         path.unlink()
     (registry / "policies").rmdir()
+    edit(registry, LT1, "status: deployed", "status: banana")
     result = run_itam("validate", "--root", registry, "--as-of", "2026-11-22", "--format", "json")
-    assert result.exit_code == 0, str(result)
-    report = result.json()
-    assert report["summary"]["error"] == 0
-    assert report["counts"]["entities"] > 60
-    # Without policies there are no policy rules: only schema and integrity ones can report.
-    families = {f["rule"].split(".")[0] for f in report["findings"]}
-    assert families <= {"schema", "integrity", "file", "yaml"}, families
+    assert result.exit_code == 2, str(result)
+    assert "declares no lifecycle" in result.stderr
+    assert result.stdout == ""
+    # Explaining the rules still works: the built-in ones are there.
     listed = run_itam("policy", "list", "--root", registry)
     assert listed.exit_code == 0, str(listed)
-    assert "no rules" in listed.stdout
 
 
-def test_empty_policies_folder_still_validates(registry: Path) -> None:
+def test_empty_policies_folder_is_refused(registry: Path) -> None:
     for path in sorted((registry / "policies").iterdir()):
         path.unlink()
     result = run_itam("validate", "--root", registry, "--as-of", "2031-06-30")
-    assert result.exit_code == 0, str(result)
+    assert result.exit_code == 2, str(result)
+    assert "declares no lifecycle" in result.stderr
 
 
-def test_policies_without_lifecycles_still_load(registry: Path) -> None:
-    # Without lifecycle.yaml no state is declared: the state names in the
-    # other files' selectors cannot be checked, and must not crash the run.
+def test_policies_without_lifecycles_are_refused(registry: Path) -> None:
     (registry / "policies" / "lifecycle.yaml").unlink()
+    edit(registry, LT1, "status: deployed", "status: banana")
     result = run_itam("validate", "--root", registry, "--as-of", "2026-11-22", "--format", "json")
-    assert result.exit_code in (0, 1), str(result)
+    assert result.exit_code == 2, str(result)
+    assert "declares no lifecycle" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -454,3 +454,13 @@ def test_audit_rules_without_intervals_are_a_config_error(registry: Path) -> Non
     result = run_itam("validate", "--root", registry, "--as-of", "2031-06-30")
     assert result.exit_code == 2, str(result)
     assert "policies/audit.yaml" in result.stderr, str(result)
+
+
+def test_a_policy_rule_may_not_take_a_built_in_id(registry: Path) -> None:
+    path = registry / "policies" / "security.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("id: security.mobile-managed", "id: integrity.reference"))
+    result = run_itam("validate", "--root", registry, "--as-of", "2026-11-22")
+    assert result.exit_code == 2, str(result)
+    assert "is a built-in rule of itam" in result.stderr
+    assert "policies/security.yaml:" in result.stderr

@@ -15,22 +15,27 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Result, git
+from tests.conftest import (
+    LAPTOPS,
+    LT1,
+    LT3,
+    LT4,
+    LT5,
+    LT6,
+    LT8,
+    LT10,
+    LT14,
+    LT15,
+    Result,
+    Validate,
+    edit,
+    findings,
+    git,
+)
 
-Validate = Callable[..., Result]
 Judge = Callable[[], Result]
 
 BRANCH = "change/pr-1"
-LAPTOPS = "registry/hardware/laptops"
-LT1 = f"{LAPTOPS}/LT-0001.yaml"  # deployed, two audits
-LT3 = f"{LAPTOPS}/LT-0003.yaml"  # deployed, has an asset tag
-LT4 = f"{LAPTOPS}/LT-0004.yaml"  # deployed
-LT5 = f"{LAPTOPS}/LT-0005.yaml"  # deployed
-LT6 = f"{LAPTOPS}/LT-0006.yaml"  # deployed
-LT8 = f"{LAPTOPS}/LT-0008.yaml"  # ordered, no serial yet
-LT14 = f"{LAPTOPS}/LT-0014.yaml"  # deployed, nothing refers to it
-LT15 = f"{LAPTOPS}/LT-0015.yaml"  # disposed
-LT10 = f"{LAPTOPS}/LT-0010.yaml"  # retired, nothing refers to it
 DT4 = "registry/hardware/desktops/DT-0004.yaml"  # disposed, nothing refers to it
 EMP9 = "registry/people/EMP-1009.yaml"  # a person nobody refers to
 
@@ -38,14 +43,6 @@ RETIREMENT = "status: retired\nretirement:\n  date: 2026-11-20\n  reason: Replac
 
 
 # --- helpers ---------------------------------------------------------------
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    """Replace the one occurrence of ``old`` in ``rel`` (YAML edited as text)."""
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} is not exactly once in {rel}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def drop_line(root: Path, rel: str, line: str) -> None:
@@ -75,11 +72,6 @@ def start_branch(root: Path, name: str = BRANCH) -> None:
 def commit(root: Path, message: str = "change") -> None:
     git(root, "add", "--all")
     git(root, "commit", "--quiet", "-m", message)
-
-
-def findings(result: Result, rule: str | None = None) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = result.json()["findings"]
-    return [f for f in found if rule is None or f["rule"] == rule]
 
 
 def one(result: Result, rule: str, entity: str) -> dict[str, Any]:

@@ -8,16 +8,11 @@ shallow to hold the merge base says how to fetch it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result, copy_registry, git
-
-Validate = Callable[..., Result]
-LT1 = "registry/hardware/laptops/LT-0001.yaml"
-LT2 = "registry/hardware/laptops/LT-0002.yaml"
+from tests.conftest import LT1, LT2, Result, Validate, copy_registry, git
 
 
 def files_under(folder: Path) -> set[str]:
@@ -260,7 +255,9 @@ def test_a_folder_that_is_not_a_git_repository_is_refused(
     root = copy_registry(tmp_path / "plain", with_git=False)
     assert not (root / ".git").exists()
     before = files_under(tmp_path)
-    assert_refused(validate(root, "--base", "main", "--format", "json"), "not a git repository")
+    assert_refused(
+        validate(root, "--base", "main", "--format", "json"), "not inside a git repository"
+    )
     assert files_under(tmp_path) == before
     # Without --base the same folder validates: git is only needed to compare.
     assert validate(root, "--format", "json").exit_code == 0

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from itam.cli import FORMATS
-from itam.findings import Finding, Report, Severity
+from itam.findings import Finding, Severity
+from itam.report import Report
 from itam.reporters import REPORTERS, github, json_report, text
 
 ERROR = Finding(

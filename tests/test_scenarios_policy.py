@@ -6,27 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import Result, run_itam
+from tests.conftest import LT1, LT18, WAIVERS, Result, Validate, edit, run_itam
 
-Validate = Callable[..., Result]
-
-LT1 = "registry/hardware/laptops/LT-0001.yaml"
-LT18 = "registry/hardware/laptops/LT-0018.yaml"
 LIC2 = "registry/software/LIC-0002.yaml"
-WAIVERS = "policies/waivers.yaml"
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> int:
-    """Replace ``old`` (exactly once) in a file's text; return the line where it starts."""
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {rel}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
 
 
 def line_of(root: Path, rel: str, pattern: str) -> int:

@@ -9,40 +9,25 @@ must be clean and cover every kind and every lifecycle state.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from itam import yamlsafe
-from tests.conftest import AS_OF, PROJECT, Result, copy_registry
-
-Validate = Callable[..., Result]
-
-LT1 = Path("registry/hardware/laptops/LT-0001.yaml")
-LT2 = Path("registry/hardware/laptops/LT-0002.yaml")
-
-
-def edit(root: Path, rel: Path, old: str, new: str) -> int:
-    """Replace ``old`` (exactly once) in a file; return the 1-based line where it starts."""
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {rel}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
+from tests.conftest import (
+    AS_OF,
+    LT1,
+    LT2,
+    PROJECT,
+    Validate,
+    copy_registry,
+    edit,
+    errors_on,
+)
 
 
-def errors_on(result: Result, rel: Path | str, rule: str) -> list[dict[str, Any]]:
-    rel = rel.as_posix() if isinstance(rel, Path) else rel
-    return [
-        f
-        for f in result.json()["findings"]
-        if f["file"] == rel and f["rule"] == rule and f["severity"] == "error"
-    ]
-
-
-def failed_with(validate: Validate, root: Path, rel: Path, rule: str) -> dict[str, Any]:
+def failed_with(validate: Validate, root: Path, rel: Path | str, rule: str) -> dict[str, Any]:
     """Validate; the run fails with exactly one ``rule`` error, with a line, on ``rel``."""
     result = validate(root, "--format", "json")
     assert result.exit_code == 1, str(result)
@@ -86,7 +71,7 @@ def test_a_misspelt_field(registry: Path, validate: Validate) -> None:
 
 
 def test_a_file_renamed_away_from_its_id(registry: Path, validate: Validate) -> None:
-    renamed = LT1.with_name("LT-0100.yaml")
+    renamed = Path(LT1).with_name("LT-0100.yaml")
     (registry / LT1).rename(registry / renamed)
     finding = failed_with(validate, registry, renamed, "integrity.id-filename")
     assert finding["line"] == 1
@@ -152,7 +137,7 @@ def test_a_scenario_leaves_the_other_files_alone(registry: Path, validate: Valid
     errors = [
         f for f in result.json()["findings"] if f["severity"] == "error" and not f.get("waiver")
     ]
-    assert {f["file"] for f in errors} == {LT1.as_posix()}
+    assert {f["file"] for f in errors} == {LT1}
 
 
 def test_a_key_with_a_line_break_stays_on_one_report_line(
@@ -166,7 +151,7 @@ def test_a_key_with_a_line_break_stays_on_one_report_line(
     assert summary.startswith("itam: FAILED: ")
     assert findings, result.stdout
     for line in findings:
-        assert line.startswith((f"{LT1.as_posix()}:", "    why: ")), repr(line)
+        assert line.startswith((f"{LT1}:", "    why: ")), repr(line)
         assert "\r" not in line, repr(line)
 
 
@@ -200,7 +185,7 @@ def test_a_purchase_date_at_the_end_of_the_calendar(registry: Path, validate: Va
     line = edit(registry, LT2, "  date: 2024-02-20\n", "  date: 9999-12-01\n")
     result = validate(registry, "--format", "json")
     assert result.exit_code in (0, 1), str(result)
-    assert any(f["file"] == LT2.as_posix() and f["line"] == line for f in result.json()["findings"])
+    assert any(f["file"] == LT2 and f["line"] == line for f in result.json()["findings"])
 
 
 def test_a_warranty_start_at_the_end_of_the_calendar(registry: Path, validate: Validate) -> None:

@@ -6,23 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from tests.conftest import Result, run_itam
-
-WAIVERS = "policies/waivers.yaml"
+from tests.conftest import WAIVERS, Result, findings, run_itam
 
 
 def at(root: Path, as_of: str) -> Result:
     return run_itam("validate", "--root", root, "--as-of", as_of, "--format", "json")
-
-
-def findings(result: Result, rule: str, entity: str | None = None) -> list[dict[str, Any]]:
-    return [
-        f
-        for f in result.json()["findings"]
-        if f["rule"] == rule and (entity is None or f["entity"] == entity)
-    ]
 
 
 def line_of(path: Path, needle: str) -> int:

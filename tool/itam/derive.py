@@ -9,14 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
 
 from itam.dates import add_days, add_months, months_between, parse_date
 from itam.entities import Entity
+from itam.numbers import decimal_of
 from itam.pointers import get
-
-if TYPE_CHECKING:
-    from itam.policy.context import Context
+from itam.policy.model import Depreciation
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +31,8 @@ class Derived:
     age_days: int | None
     book_value: Decimal | None
     currency: str | None
+    # The depreciation plan the book value follows, when one applies.
+    depreciation: Depreciation | None = None
 
 
 def warranty_end(entity: Entity, model: Entity | None) -> tuple[dt.date | None, str | None]:
@@ -78,37 +78,44 @@ def book_value(
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def derive(entity: Entity, ctx: Context) -> Derived:
-    """All derived values of ``entity`` as of ``ctx.as_of``."""
-    model_id = entity.get("model")
-    model = ctx.catalog.get(model_id) if isinstance(model_id, str) else None
+def derive(
+    entity: Entity,
+    as_of: dt.date,
+    model: Entity | None = None,
+    audit_interval: int | None = None,
+    plan: Depreciation | None = None,
+) -> Derived:
+    """All derived values of ``entity`` as of ``as_of``.
+
+    The inputs are plain: the entity's model (None when it has none or the
+    reference is broken), the audit interval and depreciation plan the policy
+    gives it. ``itam.policy.context.Context.derived`` finds them and caches
+    the result, once per entity and run.
+    """
     if model is not None and model.kind != "model":
         model = None
     w_end, w_source = warranty_end(entity, model)
     purchased = parse_date(get(entity.data, "purchase.date"))
     audited = last_audit(entity)
-    interval = ctx.audit_interval(entity)
     base = audited or purchased
-    due = add_days(base, interval) if base is not None and interval else None
+    due = add_days(base, audit_interval) if base is not None and audit_interval else None
     value, currency = None, None
     cost = get(entity.data, "purchase.cost")
-    plan = ctx.depreciation(entity)
     if isinstance(cost, dict) and purchased is not None and plan is not None:
-        amount = cost.get("amount")
-        if isinstance(amount, int | float) and not isinstance(amount, bool):
-            value = book_value(
-                Decimal(str(amount)), purchased, ctx.as_of, plan.months, plan.salvage_percent
-            )
+        amount = decimal_of(cost.get("amount"))
+        if amount is not None:
+            value = book_value(amount, purchased, as_of, plan.months, plan.salvage_percent)
             currency = cost.get("currency") if isinstance(cost.get("currency"), str) else None
     return Derived(
         warranty_end=w_end,
         warranty_source=w_source,
         end_of_life=end_of_life(entity, model),
         last_audit=audited,
-        audit_interval_days=interval,
+        audit_interval_days=audit_interval,
         audit_due=due,
         purchased=purchased,
-        age_days=(ctx.as_of - purchased).days if purchased is not None else None,
+        age_days=(as_of - purchased).days if purchased is not None else None,
         book_value=value,
         currency=currency,
+        depreciation=plan if value is not None else None,
     )

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import enum
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from itam.changes import ChangeSet
+from dataclasses import dataclass, replace
+from typing import Any
 
 
 class Severity(enum.StrEnum):
@@ -71,38 +67,3 @@ class Finding:
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Deterministic order: by file, place, rule, then message."""
     return sorted(findings, key=Finding.sort_key)
-
-
-@dataclass(slots=True)
-class Report:
-    """Everything one run found, ready for a reporter."""
-
-    root: str
-    as_of: str
-    entities: int
-    files: int
-    findings: list[Finding] = field(default_factory=list)
-    # Set in pull-request mode.
-    changes: ChangeSet | None = None
-
-    def summary(self) -> dict[str, int]:
-        """Counts per severity of the findings that are not waived."""
-        counts = Counter(f.severity for f in self.findings if f.waiver is None)
-        return {str(s): counts.get(s, 0) for s in Severity}
-
-    @property
-    def on_base(self) -> int:
-        """Findings already on the base, on entities the change leaves alone."""
-        return sum(1 for f in self.findings if f.change == "base" and f.waiver is None)
-
-    @property
-    def waived(self) -> int:
-        return sum(1 for f in self.findings if f.waiver is not None)
-
-    @property
-    def failed(self) -> bool:
-        return any(f.blocking for f in self.findings)
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.failed else 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from itam.errors import ConfigError
-from itam.files import is_hidden, is_yaml, not_yaml
+from itam.files import bad_name, is_hidden, is_yaml, not_yaml
 from itam.findings import Finding, Severity
 
 if TYPE_CHECKING:
@@ -62,10 +62,22 @@ class GitView:
         import git
 
         try:
-            self.repo = git.Repo(root)
+            # The registry may be a sub-folder of the repository.
+            self.repo = git.Repo(root, search_parent_directories=True)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise ConfigError(f"{root} is not a git repository; --base needs one") from None
+            raise ConfigError(f"{root} is not inside a git repository; --base needs one") from None
+        # A root folder named like ":(exclude)x" must stay a plain path to git.
+        self.repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
         self.root = root
+        top = self.repo.working_tree_dir
+        if top is None:
+            raise ConfigError(f"{root} is inside a bare git repository; --base needs a work tree")
+        try:
+            inner = root.resolve().relative_to(Path(top).resolve()).as_posix()
+        except ValueError:
+            raise ConfigError(f"{root} is not inside the work tree {top}") from None
+        # Paths in git trees are relative to the top; ours to the registry root.
+        self.prefix = "" if inner == "." else inner + "/"
 
     @property
     def shallow(self) -> bool:
@@ -124,16 +136,19 @@ class GitView:
             raise ConfigError("the repository has no commit yet to compare with") from None
 
     def list_files(self, commit: git.Commit, folder: str) -> list[TreeFile]:
-        """Every file under ``folder`` at ``commit``: one ``git ls-tree`` call."""
-        out = self.repo.git.ls_tree("-r", "-z", "--full-tree", commit.hexsha, "--", folder)
+        """Every file under ``folder`` (relative to the registry root) at
+        ``commit``: one ``git ls-tree`` call. Paths are relative to the root."""
+        out = self.repo.git.ls_tree(
+            "-r", "-z", "--full-tree", commit.hexsha, "--", self.prefix + folder
+        )
         files = []
         for record in out.split("\0"):
             if not record:
                 continue
             meta, _, path = record.partition("\t")
             mode, kind, sha = meta.split()
-            if kind == "blob":
-                files.append(TreeFile(path, sha, mode))
+            if kind == "blob" and path.startswith(self.prefix):
+                files.append(TreeFile(path[len(self.prefix) :], sha, mode))
         return sorted(files, key=lambda f: f.path)
 
     def read_blob(self, sha: str, cap: int) -> bytes:
@@ -147,7 +162,10 @@ def split_tree(files: list[TreeFile]) -> tuple[list[TreeFile], list[Finding]]:
     for item in files:
         if is_hidden(item.path):
             continue
-        if item.mode == "120000":
+        refused = bad_name(item.path)
+        if refused is not None:
+            findings.append(refused)
+        elif item.mode == "120000":
             findings.append(
                 Finding(
                     "file.symlink",

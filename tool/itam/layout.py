@@ -30,9 +30,9 @@ class Layout:
 
     @classmethod
     def at(cls, root: Path | None, cwd: Path | None = None) -> Layout:
-        """The registry at ``root``, or at the git work tree holding ``cwd``."""
+        """The registry at ``root``, or the one holding ``cwd`` (see ``find_root``)."""
         if root is None:
-            root = find_work_tree(cwd or Path.cwd())
+            root = find_root(cwd or Path.cwd())
         root = root.resolve()
         if not root.is_dir():
             raise ConfigError(f"the registry root {root} is not a readable folder")
@@ -46,10 +46,17 @@ class Layout:
         return layout
 
 
-def find_work_tree(start: Path) -> Path:
-    """The nearest folder at or above ``start`` that holds ``.git``."""
+def find_root(start: Path) -> Path:
+    """The registry holding ``start``: the nearest folder at or above it with a
+    ``registry/`` folder, up to the git work tree's top; else that top.
+
+    A registry may live in a sub-folder of a larger repository, and people run
+    ``itam`` from anywhere inside it, ``registry/laptops`` included.
+    """
     start = start.resolve()
     for folder in (start, *start.parents):
+        if (folder / REGISTRY_FOLDER).is_dir():
+            return folder
         if (folder / ".git").exists():
             return folder
     raise ConfigError(

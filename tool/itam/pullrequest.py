@@ -1,84 +1,66 @@
-"""Pull-request mode: judge the change against the merge base.
+"""Pull-request mode: which findings did the change bring?
 
-The base is read from git objects (one ``git ls-tree``; blobs only for files
-that differ), never checked out. Both revisions are judged under the work
-tree's schemas and policies, so that a finding counts as new exactly when the
-change brought it.
+Both revisions are judged under the work tree's schemas and policies, so a
+finding counts as new exactly when the change brought it. Each head finding
+is marked:
+
+* ``new``: not on the base (change rules' findings always are);
+* ``touched``: on the base already, but on an entity the change touches, or in
+  a file it changed;
+* ``base``: on the base already, on an untouched entity: it does not block; the
+  nightly run owns it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from itam import yamlsafe
-from itam.changes import ChangeSet, compare
+from itam.changes import ChangeSet
 from itam.findings import Finding
-from itam.gitsource import GitView, TreeFile, blob_sha, split_tree
-from itam.layout import REGISTRY_FOLDER
-from itam.policy import engine
-from itam.validate import Judge, Judged, Revisions, Snapshot, read_worktree
-
-if TYPE_CHECKING:
-    import git
 
 
-def read_commit(view: GitView, commit: git.Commit, reuse: Snapshot | None) -> Snapshot:
-    """The registry at ``commit``; content equal to ``reuse`` is not read again."""
-    listed: list[TreeFile] = view.list_files(commit, REGISTRY_FOLDER)
-    keep, findings = split_tree(listed)
-    known = {blob_sha(data): data for data in reuse.files.values()} if reuse else {}
-    contents = {}
-    for item in keep:
-        data = known.get(item.blob)
-        if data is None:
-            data = view.read_blob(item.blob, yamlsafe.MAX_FILE_BYTES)
-        contents[item.path] = data
-    return Snapshot(contents, findings, label=commit.hexsha)
+@dataclass(frozen=True, slots=True)
+class Revisions:
+    """What to compare in pull-request mode: refs as the user gave them."""
+
+    base: str
+    head: str | None = None
 
 
-def _key(finding: Finding) -> tuple[str, str, str]:
-    return (finding.rule, finding.entity or finding.file or "", finding.path)
+def _key(finding: Finding) -> tuple[str, str, str, str]:
+    # By rule, entity and place, not by message, so that a count in a message
+    # changing does not make a finding new. Findings on no entity (a refused
+    # file, a waiver) have only their message to tell them apart.
+    if finding.entity is not None:
+        return (finding.rule, finding.entity, finding.path, "")
+    return (finding.rule, finding.file or "", finding.path, finding.message)
 
 
-def classify(head: list[Finding], base: list[Finding], changes: ChangeSet) -> list[Finding]:
-    """Mark each finding new, touched (on an entity the change touches) or base."""
+def classify(
+    head: list[Finding], base: list[Finding], changes: ChangeSet, changed_config: set[str]
+) -> list[Finding]:
+    """Mark each head finding new, touched or base; findings already marked
+    (the change rules' ones are ``new``) keep their mark.
+
+    ``changed_config`` holds the policy and schema files the change edits: a
+    waiver finding in such a file is the change's to fix.
+    """
     before = {_key(f) for f in base}
     touched = changes.touched_ids
     out = []
     for finding in head:
+        if finding.change is not None:
+            out.append(finding)
+            continue
         if _key(finding) not in before:
             mark = "new"
-        elif finding.entity in touched or finding.file in changes.changed_files:
+        elif (
+            finding.entity in touched
+            or finding.file in changes.changed_files
+            or finding.file in changed_config
+        ):
             mark = "touched"
         else:
             mark = "base"
         out.append(finding.with_(change=mark))
     return out
-
-
-def compare_revisions(
-    judge: Judge, revisions: Revisions, as_of: dt.date
-) -> tuple[Snapshot, Judged, ChangeSet, list[Finding]]:
-    """Judge head and merge base; return head's snapshot, judgement, changes, findings."""
-    view = GitView(judge.layout.root)
-    base_commit = view.commit(revisions.base)
-    if revisions.head is not None:
-        head_commit = view.commit(revisions.head)
-        head = read_commit(view, head_commit, None)
-    else:
-        head_commit = view.head()
-        head = read_worktree(judge.layout)
-    merge_base = view.merge_base(base_commit, head_commit)
-    base = read_commit(view, merge_base, head)
-    head_judged = judge.judge(head, as_of)
-    base_judged = judge.judge(base, as_of)
-    changes = compare(
-        base_judged.catalog, head_judged.catalog, base.files, head.files, merge_base.hexsha
-    )
-    introduced = engine.evaluate_changes(
-        base_judged.catalog, head_judged.catalog, changes, judge.policy, as_of
-    )
-    findings = classify(head_judged.findings, base_judged.findings, changes)
-    findings += [f.with_(change="new") for f in introduced]
-    return head, head_judged, changes, findings

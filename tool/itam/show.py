@@ -7,25 +7,19 @@ from typing import Any
 
 from itam.derive import Derived
 from itam.errors import ConfigError
+from itam.evaluation import Evaluation
 from itam.findings import Finding
-from itam.layout import Layout
-from itam.policy import engine
-from itam.policy.context import Context
 from itam.suggest import did_you_mean
-from itam.validate import Judge, read_worktree
 
 
-def describe(layout: Layout, as_of: dt.date, entity_id: str) -> dict[str, Any]:
-    """Everything known about ``entity_id`` as of ``as_of``, as plain data."""
-    judge = Judge(layout)
-    judged = judge.judge(read_worktree(layout), as_of)
-    entity = judged.catalog.get(entity_id)
+def describe(evaluation: Evaluation, entity_id: str) -> dict[str, Any]:
+    """Everything the evaluation knows about ``entity_id``, as plain data."""
+    entity = evaluation.entity(entity_id)
     if entity is None:
-        hint = did_you_mean(entity_id, judged.catalog.by_id)
+        hint = did_you_mean(entity_id, evaluation.catalog.by_id)
         raise ConfigError(f"no entity with id {entity_id!r} in the registry{hint}")
-    ctx = Context(judged.catalog, judge.policy, as_of)
-    findings = engine.finalize(judged.findings, judged.catalog, judge.policy, as_of)
-    state = ctx.state(entity)
+    state = evaluation.context.state(entity)
+    findings = evaluation.findings_of(entity_id)
     return {
         "id": entity.id,
         "kind": entity.kind,
@@ -33,9 +27,10 @@ def describe(layout: Layout, as_of: dt.date, entity_id: str) -> dict[str, Any]:
         "file": entity.file,
         "status": entity.get("status"),
         "state_class": state.state_class if state else None,
-        "as_of": as_of.isoformat(),
-        "derived": _derived(ctx.derived(entity), ctx, entity),
-        "findings": [_finding(f) for f in findings if f.entity == entity.id],
+        "as_of": evaluation.as_of.isoformat(),
+        "derived": derived_dict(evaluation.derived(entity)),
+        "findings": [_finding(f) for f in findings],
+        "failed": any(f.blocking for f in findings),
     }
 
 
@@ -43,8 +38,9 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _derived(derived: Derived, ctx: Context, entity: Any) -> dict[str, Any]:
-    plan = ctx.depreciation(entity)
+def derived_dict(derived: Derived) -> dict[str, Any]:
+    """Derived values as JSON-ready data (dates as ISO strings)."""
+    plan = derived.depreciation
     return {
         "warranty_end": _iso(derived.warranty_end),
         "warranty_from": derived.warranty_source,
@@ -66,7 +62,10 @@ def _finding(finding: Finding) -> dict[str, Any]:
     return {
         "rule": finding.rule,
         "severity": str(finding.severity),
+        "file": finding.file,
         "line": finding.line,
+        "column": finding.column,
+        "path": finding.path,
         "message": finding.message,
         "waiver": finding.waiver,
     }

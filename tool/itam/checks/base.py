@@ -24,6 +24,9 @@ class Check:
     required_params: ClassVar[tuple[str, ...]] = ()
     good_example: ClassVar[str] = ""
     bad_example: ClassVar[str] = ""
+    # The date (YYYY-MM-DD) the examples hold as of, when they depend on the
+    # run's date (a deadline, "in the future"); explanations show it.
+    examples_as_of: ClassVar[str | None] = None
     # Change rules compare with the base of a pull request and run only then.
     needs_base: ClassVar[bool] = False
 
@@ -41,7 +44,8 @@ class Check:
         return {k: v["default"] for k, v in cls.params.items() if "default" in v}
 
     def __init__(self, params: dict[str, Any]) -> None:
-        self.settings = params
+        """Read the merged parameters; a check without any has nothing to keep."""
+        del params
 
     def run(self, ctx: Context, rule: Rule) -> Iterator[Finding]:
         raise NotImplementedError

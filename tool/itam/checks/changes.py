@@ -22,11 +22,17 @@ if TYPE_CHECKING:
 
 
 def _modified(ctx: Context, rule: Rule) -> Iterator[tuple[Change, Entity, Entity]]:
-    """Each modified entity the rule selects, with its old and new versions."""
+    """Each modified entity the rule selects, with its old and new versions.
+
+    The rule selects an edit when it selects either version: a rule on
+    disposed assets must see the edit that moves one out of disposed.
+    """
     assert ctx.changes is not None
     for change in ctx.changes.modified():
         old, new = change.old, change.new
-        if old is not None and new is not None and ctx.matches(rule.selector, new):
+        if old is None or new is None:
+            continue
+        if ctx.matches(rule.selector, new) or ctx.matches(rule.selector, old):
             yield change, old, new
 
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from itam.changes import ChangeSet
 from itam.derive import Derived, derive
 from itam.entities import Catalog, Entity
 from itam.findings import Finding
 from itam.policy.model import Depreciation, Policy, Rule, Selector, State
-
-if TYPE_CHECKING:
-    from itam.changes import ChangeSet
 
 
 class Context:
@@ -28,7 +26,8 @@ class Context:
         self.catalog = catalog
         self.policy = policy
         self.as_of = as_of
-        # In pull-request mode, what the change did (for the change checks).
+        # In pull-request mode, what the change did (for the change checks);
+        # set once the change is known, after the revision was judged.
         self.changes = changes
         self._derived: dict[int, Derived] = {}
         self._ancestors: dict[str, frozenset[str]] = {}
@@ -44,9 +43,18 @@ class Context:
         return lifecycle.states.get(status)
 
     def derived(self, entity: Entity) -> Derived:
+        """The entity's derived values as of the run's date, computed once."""
         found = self._derived.get(id(entity))
         if found is None:
-            found = self._derived[id(entity)] = derive(entity, self)
+            model_id = entity.get("model")
+            model = self.catalog.get(model_id) if isinstance(model_id, str) else None
+            found = self._derived[id(entity)] = derive(
+                entity,
+                self.as_of,
+                model=model,
+                audit_interval=self.audit_interval(entity),
+                plan=self.depreciation(entity),
+            )
         return found
 
     def locations_of(self, entity: Entity) -> frozenset[str]:
