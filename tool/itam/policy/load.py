@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from itam import files, yamlsafe
@@ -29,9 +28,12 @@ from itam.policy.model import (
     State,
     Waiver,
 )
+from itam.rules import BUILT_IN
 from itam.schema_messages import schema_findings
 from itam.schemas import KindSchema, standalone
 from itam.suggest import did_you_mean
+
+BUILT_IN_IDS = frozenset(info.id for info in BUILT_IN)
 
 
 def _policy_schema() -> KindSchema:
@@ -56,8 +58,8 @@ class _Reader:
         line, _ = doc.locate(pointer)
         return ConfigError(message, doc.file, line)
 
-    def read(self, path: Path, rel: str) -> None:
-        doc = yamlsafe.load(files.read_capped(path, yamlsafe.MAX_FILE_BYTES), rel)
+    def read(self, source: bytes, rel: str) -> None:
+        doc = yamlsafe.load(source, rel)
         problems = [f for f in doc.findings if f.severity is Severity.ERROR]
         if [p.rule for p in problems] == ["yaml.empty"]:
             return  # a file of comments only declares nothing
@@ -187,6 +189,12 @@ class _Reader:
             raise self.fail(
                 doc, f"{here}/id", f"rule {rule_id!r} is already declared at {first.file}"
             )
+        if rule_id in BUILT_IN_IDS:
+            # Its findings would be indistinguishable from the tool's own, and
+            # a waiver of one would waive both.
+            raise self.fail(
+                doc, f"{here}/id", f"{rule_id!r} is a built-in rule of itam; name yours otherwise"
+            )
         check_name = body.get("check", rule_id)
         check = CHECKS.get(check_name)
         if check is None:
@@ -247,11 +255,7 @@ def load_policy(layout: Layout, kinds: list[str]) -> Policy:
     folder = layout.policies
     if not folder.is_dir():
         return reader.policy
-    sources, problems = files.scan(layout.root, folder)
     # Notes such as a README may sit beside the policies; only YAML is policy.
-    problems = [p for p in problems if p.rule != "file.not-yaml"]
-    if problems:
-        raise ConfigError(problems[0].message, problems[0].file)
-    for source in sources:
-        reader.read(source.path, source.rel)
+    for source in files.config_files(layout.root, folder, files.is_yaml):
+        reader.read(files.read_config(source.path, layout.root), source.rel)
     return reader.finish()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from itam.findings import Report
+from itam.report import Report
 from itam.reporters import github, json_report, junit, markdown, sarif, text
 
 Reporter = Callable[[Report], str]

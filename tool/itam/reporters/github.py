@@ -2,7 +2,9 @@
 
 Values are escaped as the runner expects (``%``, CR and LF in messages; also
 ``:`` and ``,`` in properties), so a message from a YAML file cannot end the
-command early or forge another one.
+command early or forge another one. Other control characters (a terminal
+escape sequence would restyle the log) and surrogates (a byte of a file name
+that is not UTF-8) are shown as escapes such as ``\\x1b``.
 
 GitHub shows at most 10 annotations of each level per step (50 per job), so
 the findings that block this change come first, at most ten per level become
@@ -11,17 +13,23 @@ annotations, and the rest are listed in a collapsed group with a count.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
-from itam.findings import Finding, Report, Severity
+from itam.findings import Finding, Severity
+from itam.output import escaped
+from itam.report import Report
 from itam.reporters.order import by_priority
 from itam.reporters.text import finding_line, summary_line
 
 ANNOTATIONS_PER_LEVEL = 10
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+# CR and LF are kept: the runner's own escapes make them line breaks of a message.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def escape_data(value: str) -> str:
+    value = escaped(value, _UNPRINTABLE)
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -5,7 +5,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from itam.findings import Finding, Report
+from itam.findings import Finding
+from itam.output import SURROGATES, shown
+from itam.report import Report
+
+
+def dumps(document: Any) -> str:
+    """``document`` as indented JSON that is valid UTF-8 whatever its strings hold.
+
+    Text stays as written (no ``\\u`` escapes for letters), but a surrogate,
+    which is how Python holds a byte of a file name that is not UTF-8, has no
+    UTF-8 form: it becomes the text ``\\xff``, itself escaped for JSON.
+    """
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    return SURROGATES.sub(lambda m: json.dumps(shown(m.group()))[1:-1], text)
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -38,10 +51,9 @@ def render(report: Report) -> str:
         "findings": [finding_dict(f) for f in report.findings],
         "summary": report.summary(),
     }
-    if report.changes is not None:
-        document["base"] = report.changes.base
+    if report.base is not None:
+        document["base"] = report.base
         document["transitions"] = [
-            {"entity": entity, "from": old, "to": new}
-            for entity, old, new in report.changes.transitions()
+            {"entity": t.entity, "from": t.old, "to": t.new} for t in report.transitions
         ]
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document) + "\n"

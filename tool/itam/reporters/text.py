@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import re
 
-from itam.findings import Finding, Report
+from itam.findings import Finding
+from itam.output import escaped
+from itam.report import Report
 
 # A line break or escape sequence from an entity must not split a line of the
-# report or move the terminal's cursor.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# report or move the terminal's cursor; a surrogate (a byte of a file name
+# that is not UTF-8) cannot be printed at all.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def clean(text: str) -> str:
-    """``text`` with control characters shown as escapes (\\n, \\x1b)."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    """``text`` with control characters and surrogates shown as escapes (\\n, \\x1b, \\xff)."""
+    return escaped(text, _CONTROL)
 
 
 def location(finding: Finding) -> str:
@@ -32,9 +35,9 @@ def location(finding: Finding) -> str:
 def finding_line(finding: Finding) -> str:
     tag = f"{finding.severity}"
     if finding.waiver is not None:
-        tag += f" (waived: {finding.waiver})"
+        tag += f" (waived: {clean(finding.waiver)})"
     who = f" ({clean(finding.entity)})" if finding.entity else ""
-    return f"{location(finding)}: {tag} [{finding.rule}] {clean(finding.message)}{who}"
+    return f"{location(finding)}: {tag} [{clean(finding.rule)}] {clean(finding.message)}{who}"
 
 
 def summary_line(report: Report) -> str:
@@ -61,12 +64,13 @@ def render(report: Report) -> str:
     for finding in current:
         lines.append(finding_line(finding))
         if finding.rationale:
-            lines.append(f"    why: {finding.rationale}")
+            lines.append(f"    why: {clean(finding.rationale)}")
     if earlier:
         lines.append("already on the base, on entities this change does not touch (not blocking):")
         lines.extend(f"  {finding_line(f)}" for f in earlier)
-    if report.changes is not None:
-        for entity, old, new in report.changes.transitions():
-            lines.append(f"transition: {entity} {old or '(none)'} → {new or '(none)'}")
+    for t in report.transitions:
+        lines.append(
+            f"transition: {clean(t.entity)} {clean(t.old or '(none)')} → {clean(t.new or '(none)')}"
+        )
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
