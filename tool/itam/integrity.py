@@ -7,13 +7,15 @@ checks as ours.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
+from functools import partial
 
 from itam.entities import Catalog, Entity
 from itam.findings import Finding, Severity
-from itam.schemas import SchemaSet, values_at
-from itam.suggest import did_you_mean
+from itam.limits import PER_RULE, quote, too_many
+from itam.schemas import KindSchema, SchemaSet, values_at
+from itam.suggest import did_you_mean_sorted
 
 _UNIQUE_NAMES = {"serial": "serial number", "asset_tag": "asset tag", "mac": "MAC address"}
 
@@ -76,32 +78,72 @@ def _references(catalog: Catalog, schemas: SchemaSet) -> Iterator[Finding]:
     ids_of_kind: dict[str | None, list[str]] = defaultdict(list)
     for known_id, known in sorted(catalog.by_id.items()):
         ids_of_kind[known.kind].append(known_id)
+    # One sorted list per set of wanted kinds, built once for the whole run.
+    wanted_ids: dict[tuple[str, ...], list[str]] = {}
+
+    def hint(value: str, kinds: tuple[str, ...]) -> str:
+        ordered = wanted_ids.get(kinds)
+        if ordered is None:
+            ordered = wanted_ids[kinds] = sorted(i for k in kinds for i in ids_of_kind[k])
+        return did_you_mean_sorted(value, ordered)
+
     for entity in catalog:
         schema = schemas.kind(entity.kind) if entity.kind else None
         if schema is None:
             continue
-        for spec in schema.references:
-            for pointer, value in values_at(entity.data, spec.tokens):
-                if not isinstance(value, str):
-                    continue
-                field = ".".join(t for t in spec.tokens if t != "*")
-                wanted = " or ".join(spec.value)
-                target = catalog.get(value)
-                if target is None:
-                    hint = did_you_mean(value, (i for k in spec.value for i in ids_of_kind[k]))
-                    yield _at(
-                        entity,
-                        "integrity.reference",
-                        pointer,
-                        f"{field}: no {wanted} with id {value!r} in the registry{hint}",
-                    )
-                elif target.kind not in spec.value:
-                    yield _at(
-                        entity,
-                        "integrity.reference-kind",
-                        pointer,
-                        f"{field}: {value!r} is a {target.kind}, not a {wanted}",
-                    )
+        # A file with 30,000 broken references: the first ten of each rule are
+        # located, explained and suggested for; the rest only counted, since
+        # finding a line and a suggestion is what costs.
+        shown: Counter[str] = Counter()
+        left: dict[str, tuple[Finding, int]] = {}
+        for rule, pointer, message in _broken_references(entity, schema, catalog, hint):
+            if shown[rule] < PER_RULE:
+                shown[rule] += 1
+                yield _at(entity, rule, pointer, message())
+            elif rule in left:
+                first, count = left[rule]
+                left[rule] = (first, count + 1)
+            else:
+                left[rule] = (_at(entity, rule, pointer, message()), 1)
+        for rule, (first, count) in sorted(left.items()):
+            yield too_many(rule, count, first)
+
+
+def _broken_references(
+    entity: Entity,
+    schema: KindSchema,
+    catalog: Catalog,
+    hint: Callable[[str, tuple[str, ...]], str],
+) -> Iterator[tuple[str, str, Callable[[], str]]]:
+    """(rule, pointer, message maker) for each reference of ``entity`` that
+    names no entity, or one of the wrong kind."""
+    for spec in schema.references:
+        field = ".".join(t for t in spec.tokens if t != "*")
+        wanted = " or ".join(spec.value)
+        for pointer, value in values_at(entity.data, spec.tokens):
+            if not isinstance(value, str):
+                continue
+            target = catalog.get(value)
+            if target is None:
+                message = partial(_missing, field, wanted, value, spec.value, hint)
+                yield "integrity.reference", pointer, message
+            elif target.kind not in spec.value:
+                message = partial(_wrong_kind, field, wanted, value, target.kind)
+                yield "integrity.reference-kind", pointer, message
+
+
+def _missing(
+    field: str,
+    wanted: str,
+    value: str,
+    kinds: tuple[str, ...],
+    hint: Callable[[str, tuple[str, ...]], str],
+) -> str:
+    return f"{field}: no {wanted} with id {quote(value)} in the registry{hint(value, kinds)}"
+
+
+def _wrong_kind(field: str, wanted: str, value: str, kind: str | None) -> str:
+    return f"{field}: {quote(value)} is a {kind}, not a {wanted}"
 
 
 def _uniqueness(catalog: Catalog, schemas: SchemaSet) -> Iterator[Finding]:

@@ -8,7 +8,9 @@ Validity is decided by jsonschema-rs (compiled, several hundred times faster
 on our schemas, whose ``unevaluatedProperties`` and cross-file ``$ref`` are
 slow in pure Python); only an invalid entity goes through python-jsonschema,
 whose errors carry what we need for readable messages. A test keeps the two
-in agreement on every example entity.
+in agreement on every example entity. Neither can backtrack on a pattern:
+jsonschema-rs runs the regex crate and python-jsonschema runs RE2
+(``itam.schema_regex``), and a pattern they cannot run is refused on loading.
 
 Besides validating, the schemas are read for three annotations of our own,
 which JSON Schema itself ignores: ``x-references`` (this value is the id of an
@@ -19,6 +21,7 @@ and ``x-message`` (what to tell a person when a pattern or format fails).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,11 +30,14 @@ from typing import Any
 
 import referencing
 import referencing.jsonschema
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import FormatChecker
 from jsonschema.exceptions import SchemaError
 
+from itam import files
 from itam.errors import ConfigError
+from itam.limits import quote
 from itam.pointers import escape
+from itam.schema_regex import SCHEMA_FORMATS, LinearValidator, is_regex
 
 jsonschema_rs: Any
 try:
@@ -84,7 +90,26 @@ def _is_email(value: object) -> bool:
     return bool(local) and "." in domain and " " not in value
 
 
-FORMATS = {"date": _is_date, "email": _is_email}
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+
+
+def _is_uri(value: object) -> bool:
+    """An absolute URI: a scheme, and no spaces, controls or non-ASCII characters."""
+    if not isinstance(value, str):
+        return True
+    scheme, colon, _ = value.partition(":")
+    return (
+        bool(colon)
+        and _SCHEME.fullmatch(scheme) is not None
+        and value.isascii()
+        and not any(c.isspace() or c < " " or c == "\x7f" for c in value)
+    )
+
+
+# Both engines check formats with these functions, so that they agree (left
+# to itself jsonschema-rs checks more formats than python-jsonschema does);
+# "regex" accepts only patterns RE2 can run, as the pattern keywords do.
+FORMATS = {"date": _is_date, "email": _is_email, "regex": is_regex, "uri": _is_uri}
 
 
 def _format_checker() -> FormatChecker:
@@ -104,19 +129,17 @@ class SchemaSet:
         resources = []
         if not folder.is_dir():
             raise ConfigError(f"no schemas folder at {folder}")
-        for path in sorted(folder.rglob("*.schema.json")):
-            rel = path.relative_to(root).as_posix()
-            contents = _read_json(path, rel)
+        # Listed and read like registry files: no link out of the root, no pipe.
+        for source in files.config_files(root, folder, _is_schema):
+            path, rel = source.path, source.rel
+            contents = _read_json(path, rel, root)
             uri = contents.get("$id") or BASE_URI + path.relative_to(folder).as_posix()
             if not isinstance(uri, str):
                 raise ConfigError("$id must be a string", rel)
             try:
-                Draft202012Validator.check_schema(contents)
+                LinearValidator.check_schema(contents, format_checker=SCHEMA_FORMATS)
             except SchemaError as exc:
-                where = "/".join(str(p) for p in exc.absolute_path) or "(top)"
-                raise ConfigError(
-                    f"not a valid JSON Schema at {where}: {exc.message}", rel
-                ) from None
+                raise ConfigError(schema_problem(exc), rel) from None
             self.documents[uri] = (rel, contents)
             resources.append((uri, referencing.jsonschema.DRAFT202012.create_resource(contents)))
         self.registry: referencing.Registry[Any] = referencing.Registry().with_resources(resources)
@@ -158,7 +181,7 @@ class SchemaSet:
             found = KindSchema(
                 kind=name,
                 file=rel,
-                validator=Draft202012Validator(
+                validator=LinearValidator(
                     contents, registry=self.registry, format_checker=self.format_checker
                 ),
                 unknown_hint="an organisation's own fields are declared in "
@@ -168,7 +191,7 @@ class SchemaSet:
             _Annotations(self.registry, found).visit(contents, self.registry.resolver(uri), ())
             try:
                 if self._fast_registry is not None:
-                    found.fast = _fast(contents, self._fast_registry)
+                    found.fast = fast_validator(contents, self._fast_registry)
             except ValueError as exc:
                 raise ConfigError(f"cannot compile the schema: {exc}", rel) from None
             self._by_kind[name] = found
@@ -184,7 +207,8 @@ class SchemaSet:
         return groups
 
 
-def _fast(contents: dict[str, Any], registry: Any) -> Any:
+def fast_validator(contents: dict[str, Any], registry: Any) -> Any:
+    """jsonschema-rs's validator of ``contents``; ValueError if it does not compile."""
     if jsonschema_rs is None:
         return None
     return jsonschema_rs.validator_for(
@@ -193,14 +217,21 @@ def _fast(contents: dict[str, Any], registry: Any) -> Any:
         formats=FORMATS,
         validate_formats=True,
         offline=True,
+        # The default, fancy-regex, backtracks on lookarounds and backreferences;
+        # the regex crate is linear and refuses them, as RE2 does.
+        pattern_options=jsonschema_rs.RegexOptions(),
     )
 
 
-def _read_json(path: Path, rel: str) -> dict[str, Any]:
+def _is_schema(name: str) -> bool:
+    return name.endswith(".schema.json")
+
+
+def _read_json(path: Path, rel: str, root: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read schema: {exc}", rel) from None
+        text = files.read_config(path, root).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"cannot read schema: not UTF-8 ({exc.reason})", rel) from None
     try:
         contents = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -208,6 +239,14 @@ def _read_json(path: Path, rel: str) -> dict[str, Any]:
     if not isinstance(contents, dict):
         raise ConfigError("a schema must be a JSON object", rel, 1)
     return contents
+
+
+def schema_problem(error: SchemaError) -> str:
+    """What is wrong with a schema, and where: ``not a valid JSON Schema at ...``."""
+    where = "/".join(str(p) for p in error.absolute_path) or "(top)"
+    if error.validator == "format" and error.validator_value == "regex" and error.cause:
+        return f"the pattern {quote(str(error.instance))} at {where} cannot be used: {error.cause}"
+    return f"not a valid JSON Schema at {where}: {error.message}"
 
 
 def _as_tuple(value: object) -> tuple[str, ...]:
@@ -277,7 +316,11 @@ def values_at(data: Any, tokens: Tokens, pointer: str = "") -> Iterator[tuple[st
 
 
 def standalone(contents: dict[str, Any], name: str, file: str) -> KindSchema:
-    """A validator for a self-contained schema (a policy file, a check's parameters)."""
+    """A validator for a self-contained schema (a policy file, a check's parameters).
+
+    Raises SchemaError for a pattern that cannot run in linear time.
+    """
+    LinearValidator.check_schema(contents, format_checker=SCHEMA_FORMATS)
     uri = contents.get("$id") or f"{BASE_URI}{name}"
     registry: referencing.Registry[Any] = referencing.Registry().with_resource(
         uri, referencing.jsonschema.DRAFT202012.create_resource(contents)
@@ -285,10 +328,10 @@ def standalone(contents: dict[str, Any], name: str, file: str) -> KindSchema:
     compiled = KindSchema(
         kind=name,
         file=file,
-        validator=Draft202012Validator(
-            contents, registry=registry, format_checker=_format_checker()
+        validator=LinearValidator(contents, registry=registry, format_checker=_format_checker()),
+        fast=fast_validator(
+            contents, jsonschema_rs.Registry([(uri, contents)]) if jsonschema_rs else None
         ),
-        fast=_fast(contents, jsonschema_rs.Registry([(uri, contents)]) if jsonschema_rs else None),
     )
     _Annotations(registry, compiled).visit(contents, registry.resolver(uri), ())
     return compiled

@@ -24,12 +24,15 @@ import calendar
 import codecs
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import yaml
 
 from itam.findings import Finding, Severity
+from itam.limits import PER_RULE, quote, shorten, too_many
 from itam.pointers import escape
 
 try:
@@ -45,15 +48,23 @@ except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
 MAX_FILE_BYTES = 1 << 20
 """Asset files are a few kilobytes; a cap keeps a huge file from stalling a run."""
 
+TOO_LARGE = (
+    f"the file is larger than {MAX_FILE_BYTES >> 20} MiB ({MAX_FILE_BYTES:,} bytes), the most one "
+    "entity file may hold, and is not read; an asset file is a few kilobytes: split it into one "
+    "file per entity, or move it out of registry/ if it is not an asset file"
+)
+
 MAX_DEPTH = 32
 """An asset nests four or five levels deep; more is a mistake or an attack."""
 
-MAX_FINDINGS_PER_KIND = 10
+MAX_FINDINGS_PER_KIND = PER_RULE
+"""Findings of one rule per file; the rest are counted in one file.too-many-findings."""
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null")} | {"!"}
 _COLLECTION_TAGS = {_CORE + "map", _CORE + "seq"}
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_QUOTES = frozenset("'\"")
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
@@ -97,11 +108,13 @@ _CHAR_NAMES = {
 
 @dataclass(frozen=True, slots=True)
 class Position:
-    """Where a value sits: 1-based line and column, and its text if plain."""
+    """Where a value sits: 1-based line and column, its text if plain, and
+    whether it was written in quotes."""
 
     line: int
     column: int
     text: str | None = None
+    quoted: bool = False
 
 
 @dataclass(slots=True)
@@ -112,11 +125,11 @@ class Document:
     data: dict[str, Any] | None
     findings: list[Finding] = field(default_factory=list)
     source: bytes = b""
-    _positions: dict[str, Position] | None = None
+    _positions: _Index | None = None
 
-    def _index(self) -> dict[str, Position]:
+    def _index(self) -> _Index:
         if self._positions is None:
-            self._positions = _positions(self.source)
+            self._positions = _Index(self.source)
         return self._positions
 
     def position(self, pointer: str) -> Position | None:
@@ -137,6 +150,16 @@ class Document:
         pos = self._index().get(pointer)
         return pos.text if pos else None
 
+    def was_quoted(self, pointer: str) -> bool:
+        """Whether the scalar at ``pointer`` was written in single or double quotes."""
+        pos = self._index().get(pointer)
+        return pos.quoted if pos else False
+
+
+# libyaml says "found character that cannot start any token" for a tab where
+# a token should start, which is nearly always indentation.
+_TABS = "a tab is used for indentation; YAML indents with spaces only, replace the tab with spaces"
+
 
 class _Fatal(Exception):
     """Stops building a document; the finding has been recorded."""
@@ -150,6 +173,7 @@ def load(source: bytes, file: str) -> Document:
         return doc
     builder = _Builder(doc, record=None)
     builder.run(_strip_bom(source))
+    doc.findings.extend(builder.summaries())
     root = builder.root
     if builder.failed:
         return doc
@@ -181,15 +205,7 @@ def _line_col(data: bytes, offset: int) -> tuple[int, int]:
 def _check_bytes(source: bytes, doc: Document) -> bool:
     """Find encoding problems before parsing; False when parsing is pointless."""
     if len(source) > MAX_FILE_BYTES:
-        doc.findings.append(
-            _finding(
-                doc,
-                "file.too-large",
-                f"the file is larger than the {MAX_FILE_BYTES:,} bytes allowed for one entity",
-                1,
-                1,
-            )
-        )
+        doc.findings.append(_finding(doc, "file.too-large", TOO_LARGE, 1, 1))
         return False
     for bom, name in (
         (codecs.BOM_UTF32_LE, "UTF-32"),
@@ -231,40 +247,43 @@ def _check_bytes(source: bytes, doc: Document) -> bool:
 
 
 def _check_invisible(text: str, source: bytes, offset: int, doc: Document) -> bool:
-    ok = True
+    """Report hidden characters; False when one that libyaml counts as a line
+    break would make every later line number wrong."""
     for pattern, severity in ((_INVISIBLE, Severity.ERROR), (_LOOKALIKE_SPACE, Severity.WARNING)):
-        for count, match in enumerate(pattern.finditer(text)):
-            if count == MAX_FINDINGS_PER_KIND:
-                break
-            char = match.group()
-            line = text.count("\n", 0, match.start()) + 1
-            col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-            name = _CHAR_NAMES.get(char, "invisible character")
-            if char in _LINE_BREAKS:
-                ok = False
-            if char == "\ufeff":
-                # libyaml rejects a BOM after the start, the pure parser keeps it
-                # inside a key: neither is what the author meant.
-                message = "a byte order mark (U+FEFF) in the middle of the file; delete it"
-            else:
-                message = f"U+{ord(char):04X} ({name}) is hidden in the text; delete or retype it"
-            doc.findings.append(
-                Finding(
-                    "yaml.invisible-character",
-                    severity,
-                    message,
-                    file=doc.file,
-                    line=line,
-                    column=col,
-                )
-            )
-    return ok
+        found = pattern.finditer(text)
+        for match in islice(found, MAX_FINDINGS_PER_KIND):
+            doc.findings.append(_invisible(doc, text, match, severity))
+        left = next(found, None)
+        if left is not None:
+            # Counting the rest is one scan; placing each of them is not needed.
+            count = 1 + sum(1 for _ in found)
+            doc.findings.append(too_many(_HIDDEN, count, _invisible(doc, text, left, severity)))
+    return _LINE_BREAKS.isdisjoint(text)
+
+
+_HIDDEN = "yaml.invisible-character"
+
+
+def _invisible(doc: Document, text: str, match: re.Match[str], severity: Severity) -> Finding:
+    char = match.group()
+    line = text.count("\n", 0, match.start()) + 1
+    col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    if char == "\ufeff":
+        # libyaml rejects a BOM after the start, the pure parser keeps it
+        # inside a key: neither is what the author meant.
+        message = "a byte order mark (U+FEFF) in the middle of the file; delete it"
+    else:
+        name = _CHAR_NAMES.get(char, "invisible character")
+        message = f"U+{ord(char):04X} ({name}) is hidden in the text; delete or retype it"
+    return Finding(_HIDDEN, severity, message, file=doc.file, line=line, column=col)
 
 
 class _Frame:
     __slots__ = ("container", "is_map", "key", "mark", "mark_of_key", "pointer")
 
-    def __init__(self, container: dict[str, Any] | list[Any], pointer: str, mark: Any) -> None:
+    def __init__(
+        self, container: dict[str, Any] | list[Any], pointer: str | None, mark: Any
+    ) -> None:
         self.container = container
         self.is_map = isinstance(container, dict)
         self.key: str | _Drop | None = None
@@ -291,25 +310,44 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.documents = 0
         self.counts: dict[str, int] = {}
+        # The first finding of each rule past the cap: the summary goes there.
+        self.first_left: dict[str, Finding] = {}
 
     # -- reporting -------------------------------------------------------
     def report(self, rule: str, message: str, mark: Any, fatal: bool = False) -> None:
         if self.record is None:
             seen = self.counts.get(rule, 0)
             self.counts[rule] = seen + 1
-            if seen < MAX_FINDINGS_PER_KIND:
+            if seen <= MAX_FINDINGS_PER_KIND and rule not in self.first_left:
                 line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
-                self.doc.findings.append(_finding(self.doc, rule, message, line, col))
+                finding = _finding(self.doc, rule, message, line, col)
+                if seen < MAX_FINDINGS_PER_KIND:
+                    self.doc.findings.append(finding)
+                else:
+                    self.first_left[rule] = finding
         if fatal:
             self.failed = True
             raise _Fatal
 
+    def summaries(self) -> list[Finding]:
+        """One finding per rule for the findings past the cap."""
+        return [
+            too_many(rule, self.counts[rule] - MAX_FINDINGS_PER_KIND, first)
+            for rule, first in self.first_left.items()
+        ]
+
     # -- the event loop -----------------------------------------------------
     def run(self, source: bytes) -> None:
+        for _ in self.steps(source):
+            pass
+
+    def steps(self, source: bytes) -> Iterator[None]:
+        """Build from ``source``, pausing after each event (see _Index)."""
         parser = _Parser(source)
         try:
             while parser.check_event():
                 self.event(parser.get_event())
+                yield
         except _Fatal:
             pass
         except yaml.MarkedYAMLError as exc:
@@ -317,7 +355,7 @@ class _Builder:
             problem = exc.problem or "invalid YAML"
             if exc.context:
                 problem = f"{problem} ({exc.context})"
-            self._syntax(problem, mark)
+            self._syntax(_TABS if _tab_at(source, mark) else problem, mark)
         except yaml.reader.ReaderError as exc:
             line, col = _line_col(source, exc.position) if exc.position >= 0 else (None, None)
             self.failed = True
@@ -348,7 +386,7 @@ class _Builder:
         elif kind is yaml.AliasEvent:
             self.report(
                 "yaml.alias",
-                f"alias *{ev.anchor} repeats another value; anchors and aliases are not "
+                f"alias *{shorten(ev.anchor)} repeats another value; anchors and aliases are not "
                 "allowed, write the value out",
                 ev.start_mark,
                 fatal=True,
@@ -367,14 +405,15 @@ class _Builder:
         if ev.anchor is not None:
             self.report(
                 "yaml.alias",
-                f"anchor &{ev.anchor}: anchors and aliases are not allowed, write values out",
+                f"anchor &{shorten(ev.anchor)}: anchors and aliases are not allowed, "
+                "write values out",
                 ev.start_mark,
                 fatal=True,
             )
 
     def _check_tag(self, tag: str | None, allowed: set[str], mark: Any) -> None:
         if tag is not None and tag not in allowed:
-            shown = tag.replace(_CORE, "!!")
+            shown = shorten(tag.replace(_CORE, "!!"))
             self.report(
                 "yaml.tag",
                 f"tag {shown} is not allowed; registry files hold plain text, numbers, "
@@ -404,14 +443,20 @@ class _Builder:
         mark = ev.start_mark
         if top is not None and top.is_map and self.record is not None:
             mark = top.mark_of_key
+        if self.record is not None and pointer is not None:
+            # Known at its start, so that a lookup need not read to its end.
+            self.record[pointer] = Position(mark.line + 1, mark.column + 1)
         self.stack.append(_Frame(container, pointer, mark))
 
-    def child_pointer(self, top: _Frame | None) -> str:
+    def child_pointer(self, top: _Frame | None) -> str | None:
+        """The pointer of the next value in ``top``; None inside a dropped value."""
         if top is None:
             return ""
+        if top.pointer is None:
+            return None
         if top.is_map:
             key = top.key
-            return f"{top.pointer}/{escape(key)}" if isinstance(key, str) else ""
+            return f"{top.pointer}/{escape(key)}" if isinstance(key, str) else None
         return f"{top.pointer}/{len(top.container)}"
 
     def scalar(self, ev: Any) -> None:
@@ -426,7 +471,7 @@ class _Builder:
         mark = ev.start_mark
         if top is not None and top.is_map and self.record is not None:
             mark = top.mark_of_key
-        self.attach(value, mark, pointer, text)
+        self.attach(value, mark, pointer, text, ev.style in _QUOTES)
 
     def key(self, top: _Frame, ev: Any) -> None:
         self._check_tag(ev.tag, {_CORE + "str"}, ev.start_mark)
@@ -449,7 +494,7 @@ class _Builder:
         elif name in top.container:
             self.report(
                 "yaml.duplicate-key",
-                f"key {name!r} appears twice in the same mapping; YAML would silently keep "
+                f"key {quote(name)} appears twice in the same mapping; YAML would silently keep "
                 "only the last one",
                 ev.start_mark,
             )
@@ -457,9 +502,11 @@ class _Builder:
         else:
             top.key = name
 
-    def attach(self, value: Any, mark: Any, pointer: str, text: str | None) -> None:
-        if self.record is not None and mark is not None:
-            self.record[pointer] = Position(mark.line + 1, mark.column + 1, text)
+    def attach(
+        self, value: Any, mark: Any, pointer: str | None, text: str | None, quoted: bool = False
+    ) -> None:
+        if self.record is not None and mark is not None and pointer is not None:
+            self.record[pointer] = Position(mark.line + 1, mark.column + 1, text, quoted)
         if not self.stack:
             self.root = value
             return
@@ -507,8 +554,11 @@ class _Builder:
                 # Python refuses ints over 4300 digits; no registry number is that long.
                 return int(text) if len(text) <= 100 else text
             if _FLOAT.fullmatch(text) and text not in "+-.":
+                # A decimal stays a number only when the number says exactly
+                # what was written: 12.5 is 12.5, but 10.10 (a version) would
+                # become 10.1 and 1289.00 1289.0, so they stay the text written.
                 number = float(text)
-                return number if math.isfinite(number) else text
+                return number if math.isfinite(number) and repr(number) == text else text
             date = _DATE.fullmatch(text)
             if date and not _real_date(*map(int, date.groups())):
                 self.report(
@@ -519,13 +569,40 @@ class _Builder:
         return text
 
 
+def _tab_at(source: bytes, mark: Any) -> bool:
+    """Whether the character at ``mark`` (libyaml counts lines and characters) is a tab."""
+    if mark is None:
+        return False
+    row: int = mark.line
+    column: int = mark.column
+    lines = source.split(b"\n", row + 1)
+    if row >= len(lines):
+        return False
+    return lines[row].decode("utf-8", "replace")[column : column + 1] == "\t"
+
+
 def _real_date(year: int, month: int, day: int) -> bool:
     return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
 
 
-def _positions(source: bytes) -> dict[str, Position]:
-    """Every value's place, by JSON pointer; computed only when a finding needs it."""
-    record: dict[str, Position] = {"": Position(1, 1)}
-    scratch = Document(file="", data=None)
-    _Builder(scratch, record=record).run(_strip_bom(source))
-    return record
+class _Index:
+    """Each value's place by JSON pointer, computed only when a finding needs it,
+    and read from the source only as far as the lookups need: the findings of a
+    huge file are mostly near its top."""
+
+    def __init__(self, source: bytes) -> None:
+        self.record: dict[str, Position] = {}
+        builder = _Builder(Document(file="", data=None), record=self.record)
+        self._steps: Iterator[None] | None = builder.steps(_strip_bom(source))
+
+    def get(self, pointer: str) -> Position | None:
+        """The place of ``pointer``; None if the file has no such value."""
+        while pointer not in self.record and self._steps is not None:
+            if next(self._steps, _END) is _END:
+                self._steps = None
+        if pointer == "":
+            return self.record.get(pointer, Position(1, 1))
+        return self.record.get(pointer)
+
+
+_END = object()
