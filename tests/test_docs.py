@@ -4,7 +4,6 @@ command CI runs."""
 
 from __future__ import annotations
 
-import ast
 import importlib.util
 import os
 import re
@@ -13,7 +12,6 @@ from collections.abc import Iterator
 import click
 import pytest
 import yaml
-from jsonschema import Draft202012Validator
 
 from itam.cli import cli
 from tests.conftest import PROJECT
@@ -174,49 +172,16 @@ def readme_rule_ids() -> set[str]:
     return ids
 
 
-def _kebab(keyword: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "-", keyword).lower()
-
-
-FINDING_MAKERS = {"Finding", "_finding", "_at", "_whole", "report", "finding"}
-
-
-def _strings(nodes: list[ast.expr]) -> list[str]:
-    return [n.value for n in nodes if isinstance(n, ast.Constant) and isinstance(n.value, str)]
-
-
-def _rule_constants(node: ast.AST) -> list[str]:
-    """Strings in the places a rule id goes: the arguments of the functions
-    that make findings, a check's ``name``, and the tuples schema messages yield."""
-    if isinstance(node, ast.Call):
-        func = node.func
-        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-        return _strings(node.args) if name in FINDING_MAKERS else []
-    if isinstance(node, ast.Assign) and any(
-        isinstance(t, ast.Name) and t.id in ("name", "rule") for t in node.targets
-    ):
-        return _strings([node.value])
-    if isinstance(node, ast.Yield) and isinstance(node.value, ast.Tuple):
-        return _strings(node.value.elts)
-    return []
-
-
 def emittable_rules() -> set[str]:
-    """Every rule id the tool can emit: ids written out in its source, the
-    JSON Schema keywords it maps to ``schema.<keyword>``, the ``x-unique``
-    namespaces of the schemas, and the rules declared in policies/."""
-    rules: set[str] = set()
-    for path in sorted((PROJECT / "tool" / "itam").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            rules.update(v for v in _rule_constants(node) if RULE_ID.fullmatch(v))
-    rules |= {"schema." + _kebab(keyword) for keyword in Draft202012Validator.VALIDATORS}
-    for path in sorted((PROJECT / "schemas").rglob("*.schema.json")):
-        for value in re.findall(r'"x-unique"\s*:\s*"([^"]+)"', path.read_text(encoding="utf-8")):
-            rules.add("integrity.unique-" + value.replace("_", "-"))
-    for path in sorted((PROJECT / "policies").glob("*.yaml")):
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        rules |= {rule["id"] for rule in document.get("rules", [])}
-    return rules
+    """Every rule id the tool can emit: the rule catalogue of the bundled
+    policy (``tests/test_rules.py`` proves the code emits nothing else)."""
+    from itam.layout import Layout
+    from itam.policy.load import load_policy
+    from itam.rules import catalogue
+    from itam.schemas import SchemaSet
+
+    layout = Layout(PROJECT)
+    return set(catalogue(load_policy(layout, SchemaSet(layout.schemas, layout.root).kinds)))
 
 
 def test_readme_rule_ids_exist() -> None:

@@ -36,6 +36,7 @@ class EolApproaching(Check):
     }
     good_example = "model: cisco-catalyst-9300-48p    # end_of_life 2031-10-31"
     bad_example = "model: juniper-ex4300-48p    # end_of_life 2027-04-30, within 180 days"
+    examples_as_of = "2026-11-22"
 
     def __init__(self, params: dict[str, Any]) -> None:
         self.within = int(params["within_days"])
@@ -64,6 +65,7 @@ class EolPassedInService(Check):
     summary = "an asset in service is past its end of life"
     good_example = "status: deployed\nend_of_life: 2029-06-30"
     bad_example = "status: deployed\nend_of_life: 2026-06-30    # passed by 2026-11-22"
+    examples_as_of = "2026-11-22"
 
     def run(self, ctx: Context, rule: Rule) -> Iterator[Finding]:
         for entity in ctx.select(rule):

@@ -97,6 +97,7 @@ class FutureDate(Check):
     }
     good_example = "audits: [{date: 2026-03-18}]    # as of 2026-11-22"
     bad_example = "audits: [{date: 2027-03-18}]    # as of 2026-11-22"
+    examples_as_of = "2026-11-22"
 
     def __init__(self, params: dict[str, Any]) -> None:
         self.fields = [(f, tuple(f.split("."))) for f in params["fields"]]

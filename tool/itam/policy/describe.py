@@ -1,4 +1,4 @@
-"""Explain the policy to people: every rule, and one rule in depth."""
+"""Explain the rules to people: every rule the tool can emit, and one in depth."""
 
 from __future__ import annotations
 
@@ -6,54 +6,85 @@ import json
 import textwrap
 
 from itam.checks import CHECKS
-from itam.errors import ConfigError
 from itam.policy.model import Policy, Rule
-from itam.suggest import did_you_mean
+from itam.rules import BUILT_IN_ORIGIN, RuleInfo, catalogue, lookup
+
+# A waiver names entities. Built-in findings on an entity (schema, integrity)
+# can be waived; those on a file, a waiver or a change as a whole cannot.
+_WAIVABLE_BUILT_IN = ("schema.", "integrity.")
 
 
 def rule_table(policy: Policy) -> str:
-    """One block per rule: id, severity, scope, and rationale."""
-    if not policy.rules:
-        return "no rules: policies/ declares none\n"
-    width = max(len(r.id) for r in policy.rules)
-    lines = []
-    for rule in sorted(policy.rules, key=lambda r: r.id):
-        lines.append(f"{rule.id:<{width}}  {rule.severity:<7}  {rule.selector.describe()}")
-        lines.append(f"{'':<{width}}  {'':<7}  why: {rule.rationale}")
-    lines.append(f"{len(policy.rules)} rules; `itam policy explain RULE` tells more about one")
+    """Every rule: first the built-in ones (id, severity, what they check), then
+    those of policies/ (id, severity, scope, and why)."""
+    entries = catalogue(policy)
+    built_in = [info for info in entries.values() if info.origin == BUILT_IN_ORIGIN]
+    declared = sorted(policy.rules, key=lambda r: r.id)
+    lines = [f"Built-in rules ({len(built_in)}): id, default severity, what it checks:"]
+    width = max(len(info.id) for info in built_in)
+    for info in built_in:
+        lines.append(f"  {info.id:<{width}}  {info.severity:<7}  {info.summary}")
+    lines.append("")
+    if declared:
+        lines.append(f"Rules of policies/ ({len(declared)}): id, severity, scope, then why:")
+        width = max(len(r.id) for r in declared)
+        for rule in declared:
+            lines.append(f"{rule.id:<{width}}  {rule.severity:<7}  {rule.selector.describe()}")
+            lines.append(f"{'':<{width}}  {'':<7}  why: {rule.rationale}")
+    else:
+        lines.append("Rules of policies/: none declared")
+    lines.append(
+        f"{len(built_in)} built-in rules and {len(declared)} rules in policies/; "
+        "`itam policy explain RULE` tells more about one"
+    )
     return "\n".join(lines) + "\n"
+
+
+def explain(policy: Policy, rule_id: str) -> str:
+    """Everything about one rule, built-in or declared: what it checks and why,
+    its scope and parameters, and a passing and a failing example."""
+    info = lookup(rule_id, policy)
+    rule = policy.rule(rule_id) if info.origin != BUILT_IN_ORIGIN else None
+    out = _declared(rule, info, policy) if rule is not None else _built_in(info)
+    out += _examples(info)
+    if rule is not None or rule_id.startswith(_WAIVABLE_BUILT_IN):
+        out += [
+            "",
+            "A finding of this rule can be waived in policies/waivers.yaml with the rule id,",
+            "the entities, a reason, who approved it and an expiry date.",
+        ]
+    return "\n".join(out) + "\n"
+
+
+def _fill(text: str) -> str:
+    # Rule ids and words such as "half-finished" stay whole.
+    return textwrap.indent(textwrap.fill(" ".join(text.split()), 76, break_on_hyphens=False), "  ")
 
 
 def _doc(text: str | None) -> str:
     return textwrap.dedent(text or "").strip().replace("``", "`")
 
 
-def explain(policy: Policy, rule_id: str) -> str:
-    """Everything about one rule: what it checks, its scope and parameters, examples."""
-    rule = policy.rule(rule_id)
-    if rule is None:
-        hint = did_you_mean(rule_id, (r.id for r in policy.rules))
-        raise ConfigError(f"no rule {rule_id!r} in policies/{hint}; `itam policy list` shows all")
-    return _explain(rule, policy)
+def _built_in(info: RuleInfo) -> list[str]:
+    return [
+        f"{info.id}  ({info.severity}; {info.origin})",
+        "",
+        f"What it checks: {info.summary}",
+        "",
+        "Why:",
+        _fill(info.why),
+    ]
 
 
-def _audit_lines(policy: Policy) -> list[str]:
-    lines = ["", f"Audit intervals (first match wins; grace {policy.audit_grace_days} days):"]
-    for interval in policy.audit_intervals:
-        lines.append(f"  {interval.selector.describe()}: every {interval.days} days")
-    return lines
-
-
-def _explain(rule: Rule, policy: Policy) -> str:
+def _declared(rule: Rule, info: RuleInfo, policy: Policy) -> list[str]:
     check = CHECKS[rule.check]
-    doc = _doc(check.__doc__)
     out = [
-        f"{rule.id}  ({rule.severity}; declared in {rule.place.file}:{rule.place.line})",
+        f"{rule.id}  ({rule.severity}; declared in {info.origin})",
         "",
         f"Why: {rule.rationale}",
         "",
-        "What it checks:",
-        textwrap.indent(textwrap.fill(" ".join(doc.split()), 76), "  "),
+        f"What it checks: {info.summary}",
+        _fill(_doc(check.__doc__)),
         "",
         f"Applies to: {rule.selector.describe()}",
     ]
@@ -70,12 +101,21 @@ def _explain(rule: Rule, policy: Policy) -> str:
             out.append(f"      {spec.get('description', '')}")
     if rule.check.startswith("audit."):
         out += _audit_lines(policy)
-    if check.good_example or check.bad_example:
-        out += ["", "Passes:", textwrap.indent(check.good_example, "  ")]
-        out += ["", "Fails:", textwrap.indent(check.bad_example, "  ")]
-    out += [
-        "",
-        "A finding of this rule can be waived in policies/waivers.yaml with the rule id,",
-        "the entities, a reason, who approved it and an expiry date.",
-    ]
-    return "\n".join(out) + "\n"
+    return out
+
+
+def _audit_lines(policy: Policy) -> list[str]:
+    lines = ["", f"Audit intervals (first match wins; grace {policy.audit_grace_days} days):"]
+    for interval in policy.audit_intervals:
+        lines.append(f"  {interval.selector.describe()}: every {interval.days} days")
+    return lines
+
+
+def _examples(info: RuleInfo) -> list[str]:
+    out = [""]
+    if info.examples_as_of is not None:
+        # A deadline example goes stale: say the date it was written for.
+        out.append(f"Examples as of {info.examples_as_of} (they depend on the run's date):")
+    out += ["Passes:", textwrap.indent(info.passing, "  ")]
+    out += ["", "Fails:", textwrap.indent(info.failing, "  ")]
+    return out
