@@ -44,12 +44,15 @@ def _imports() -> dict[str, set[str]]:
         targets: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("itam"):
-                targets.add(node.module)
-                # `from itam.cli import policy` may name a submodule.
+                # `from itam.cli import policy` names a submodule: an edge to
+                # it, not to the package (which is how submodules find each
+                # other); a name defined in the package is an edge to it.
                 for alias in node.names:
                     candidate = f"{node.module}.{alias.name}"
                     if (PACKAGE.parent / Path(*candidate.split("."))).with_suffix(".py").exists():
                         targets.add(candidate)
+                    else:
+                        targets.add(node.module)
             elif isinstance(node, ast.Import):
                 targets |= {a.name for a in node.names if a.name.startswith("itam")}
         graph[module] = targets - {module}

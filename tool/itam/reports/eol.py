@@ -1,0 +1,109 @@
+"""End of life: assets past it, or reaching it within the policy's lead time, by model.
+
+The assets covered are those the end-of-life rules apply to (``eol.approaching``
+and ``eol.passed-in-service``), the lead time is ``within_days`` of
+``eol.approaching``, and the end of life is the derived one (the asset's own,
+else its model's).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from itam.reports.model import Column, Table, sectioned
+from itam.reports.scope import covered, flags, param
+from itam.reports.values import identity, iso, text
+
+if TYPE_CHECKING:
+    from itam.evaluation import Evaluation
+
+RULES = ("eol.approaching", "eol.passed-in-service")
+NO_MODEL = "(no model)"
+
+COLUMNS = [
+    Column("model", "Model", "id"),
+    Column("model_name", "Model name"),
+    Column("past", "Past end of life", "number"),
+    Column("approaching", "Reaching it", "number"),
+    Column("id", "Asset", "id"),
+    Column("name", "Name"),
+    Column("kind", "Kind"),
+    Column("status", "Status"),
+    Column("location", "Location", "id"),
+    Column("owner", "Owner", "id"),
+    Column("end_of_life", "End of life", "date"),
+    Column("source", "From"),
+    Column("days_left", "Days left (negative: passed)", "number"),
+    Column("rule", "Finding", "rule"),
+    Column("waiver", "Waiver"),
+]
+
+
+def build(evaluation: Evaluation) -> Table:
+    """Assets past end of life or within the lead time of it, grouped by model."""
+    within = int(param(evaluation, "eol.approaching", "within_days"))
+    past: list[dict[str, Any]] = []
+    approaching: list[dict[str, Any]] = []
+    for entity in covered(evaluation, RULES, ("deployed", "deployable")):
+        eol = evaluation.derived(entity).end_of_life
+        if eol is None:
+            continue
+        left = (eol - evaluation.as_of).days
+        if left > within:
+            continue
+        own = "end_of_life" in entity.data
+        row = {
+            "model": text(entity.get("model")),
+            **identity(entity),
+            "status": text(entity.get("status")),
+            "location": text(entity.get("location")),
+            "owner": text(entity.get("owner")),
+            "end_of_life": iso(eol),
+            "source": "asset" if own else "model",
+            "days_left": left,
+            **flags(evaluation, entity.id, ("eol.",)),
+        }
+        (approaching if left >= 0 else past).append(row)
+    for rows in (past, approaching):
+        rows.sort(key=lambda r: (r["model"] or "", r["end_of_life"], r["id"] or ""))
+    sections = [
+        ("By model", _by_model(evaluation, past, approaching)),
+        ("Past end of life", past),
+        (f"Reaching end of life within {within} days", approaching),
+    ]
+    return Table(
+        name="eol",
+        title="End of life",
+        description=(
+            "Assets in service or in stock past their end of life (no more security fixes), "
+            f"and those reaching it within {within} days: the replacements to budget and plan."
+        ),
+        as_of=evaluation.as_of.isoformat(),
+        columns=COLUMNS,
+        rows=sectioned(sections),
+        sections=sections,
+        notes=[f"{len(past)} past end of life, {len(approaching)} reaching it."],
+    )
+
+
+def _by_model(
+    evaluation: Evaluation, past: list[dict[str, Any]], approaching: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for index, rows in enumerate((past, approaching)):
+        for row in rows:
+            counts[row["model"] or ""][index] += 1
+    out = []
+    for model_id, (n_past, n_near) in sorted(counts.items()):
+        model = evaluation.entity(model_id) if model_id else None
+        name = text(model.get("name")) if model is not None else None
+        out.append(
+            {
+                "model": model_id or None,
+                "model_name": name if model_id else NO_MODEL,
+                "past": n_past,
+                "approaching": n_near,
+            }
+        )
+    return out
