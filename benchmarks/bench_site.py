@@ -1,0 +1,102 @@
+"""Benchmark ``itam site build`` on a synthetic registry of N assets.
+
+    .venv/bin/python benchmarks/bench_site.py [--entities 10000] [--runs 3]
+
+Builds the registry of ``bench_validate.py`` (the bundled reference entities
+plus N cloned hardware assets) in a temporary git repository, then, in
+fresh processes and interleaved so that machine noise hits both:
+
+* validate: ``itam validate`` of the same registry, the evaluation alone;
+* site: ``itam site build`` into a folder beside it (the same folder each
+  run, so every run after the first also swaps out the previous site).
+
+It prints the median and spread of each, the peak resident memory of a
+build (its own and that of its worker processes), the size of the
+inventory's data file raw and gzipped, and the ratio of the site to
+validate, which stays comparable across the shared, noisy machines we run on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_validate  # the generator lives beside this file
+
+AS_OF = bench_validate.AS_OF.isoformat()
+
+# Runs in a fresh interpreter: the CLI, then the peak memory of the process
+# and of the workers it waited for, in KiB.
+_MEASURED = """
+import resource, sys
+from itam.cli import cli
+try:
+    cli(sys.argv[1:], prog_name="itam", standalone_mode=False)
+except SystemExit:
+    pass
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(max(own, workers), file=sys.stderr)
+"""
+
+
+def measured(*args: str) -> tuple[float, int]:
+    """Seconds and peak RSS (MiB) of one ``itam`` command in a new process."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURED, *args], capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"itam {' '.join(args)} failed:\n{done.stderr}")
+    peak = int(done.stderr.strip().splitlines()[-1]) // 1024
+    return seconds, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entities", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="itam-bench-site-") as folder:
+        repo = Path(folder) / "repo"
+        out = Path(folder) / "site"
+        bench_validate.build(repo, args.entities)
+        bench_validate.git(repo, "init", "--quiet", "--initial-branch=main")
+        bench_validate.git(repo, "add", "-A")
+        bench_validate.git(repo, "commit", "--quiet", "-m", "registry")
+        files = sum(1 for _ in (repo / "registry").rglob("*.yaml"))
+        validate, site, peaks = [], [], []
+        for _ in range(args.runs):
+            seconds, _peak = measured("validate", "--root", str(repo), "--as-of", AS_OF)
+            validate.append(seconds)
+            build = ("site", "build", "--root", str(repo), "--out", str(out), "--as-of", AS_OF)
+            seconds, peak = measured(*build)
+            site.append(seconds)
+            peaks.append(peak)
+        data = (out / "assets" / "inventory-data.js").read_bytes()
+        pages = sum(1 for _ in out.rglob("*.html"))
+    print(f"{files} files, {pages} pages, {args.runs} runs each, interleaved, fresh processes")
+    for name, values in (("validate", validate), ("site build", site)):
+        print(
+            f"  {name:11} median {statistics.median(values):7.2f} s  "
+            f"(min {min(values):.2f}, max {max(values):.2f})"
+        )
+    print(f"  site peak RSS     median {statistics.median(peaks):,} MiB (max {max(peaks):,})")
+    print(
+        f"  inventory data    {len(data) / 1e6:.2f} MB raw, "
+        f"{len(gzip.compress(data, 6)) / 1e6:.2f} MB gzipped"
+    )
+    print(f"  site / validate:  {statistics.median(site) / statistics.median(validate):.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,481 @@
+"""Build the site in named steps: check --out, evaluate, plan every page, write, swap in.
+
+1. ``output_folder``: refuse an --out that could destroy something (see
+   ``itam.sitegen.publish``);
+2. ``evaluate``: the one evaluation (``at`` judges a past commit from git
+   objects), the git history of every file in one pass, the schemas'
+   reference fields;
+3. ``plan``: every page with its typed context, except entity pages, whose
+   contexts are built as they are written (100,000 of them would not fit in
+   memory at once), and every asset;
+4. ``write``: into a fresh folder beside --out, entity pages in a pool of
+   processes for a large registry (forked, so each inherits the evaluation
+   and the compiled templates instead of receiving them), then swapped in.
+
+The same commit and as-of date give the same bytes: everything is sorted,
+nothing says when it was built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment
+
+from itam.entities import Entity
+from itam.errors import ConfigError
+from itam.evaluation import Evaluation, evaluate
+from itam.history import History, collect
+from itam.layout import Layout
+from itam.output import escaped
+from itam.rules import RuleInfo, catalogue
+from itam.sitegen import dashboard, inventory, publish, reportpages, rulespage, templates
+from itam.sitegen.entity import entity_view
+from itam.sitegen.pages import (
+    ID_PAGE,
+    InventoryPageView,
+    InventoryView,
+    Page,
+    Ref,
+    ReportLink,
+    ReportsIndexView,
+    SiteInfo,
+    entity_path,
+)
+from itam.sitegen.references import References, schema_facts
+
+SITE_TITLE = "IT asset registry"
+POOL_MIN_PAGES = 2000
+"""Below this many entity pages a pool costs more than it saves."""
+CHUNK = 500
+REPORT_ROWS = 1000
+"""Rows a report page shows per section; the whole table is its CSV beside it."""
+ASSETS = "assets"
+DATA_FILE = f"{ASSETS}/inventory-data.js"
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """A page to write: where, with which template, showing what."""
+
+    page: Page
+    template: str
+    view: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """What a build wrote."""
+
+    out: Path
+    pages: int
+    entities: int
+    blocking: int  # findings that fail a run: the CLI exits 1 when there are any
+    data_bytes: int
+
+
+class EntityPages:
+    """Builds and renders entity pages: what each worker of the pool runs."""
+
+    def __init__(
+        self,
+        env: Environment,
+        site: SiteInfo,
+        evaluation: Evaluation,
+        references: References,
+        history: History,
+        history_known: bool,
+        rules: dict[str, RuleInfo],
+        ref_for: Callable[[str], Ref],
+    ) -> None:
+        self.template = env.get_template("entity.html")
+        self.site = site
+        self.evaluation = evaluation
+        self.references = references
+        self.history = history
+        self.history_known = history_known
+        self.rules = rules
+        self.ref_for = ref_for
+
+    def render(self, entity: Entity) -> tuple[str, str]:
+        """The page's path below the site's root, and its HTML."""
+        assert entity.id is not None
+        changes = self.history.get(entity.file, [])
+        note = ""
+        if not changes:
+            note = (
+                "This file is not committed yet, so it has no history."
+                if self.history_known
+                else "The registry is not in a git repository, so there is no history."
+            )
+        view = entity_view(
+            self.evaluation,
+            entity,
+            self.references,
+            changes,
+            note,
+            self.rules,
+            self.ref_for,
+        )
+        page = Page(entity_path(entity.id), f"{view.name} ({entity.id})", "inventory")
+        return page.path, self.template.render(site=self.site, page=page, view=view)
+
+
+@dataclass(slots=True)
+class Plan:
+    """Every page and asset of the site, before anything is written."""
+
+    site: SiteInfo
+    env: Environment
+    pages: list[Planned]
+    entities: list[Entity]
+    entity_pages: EntityPages
+    assets: dict[str, bytes] = field(default_factory=dict)
+    blocking: int = 0
+
+
+def build_site(
+    layout: Layout,
+    out: Path | None,
+    as_of: dt.date,
+    at: str | None = None,
+    base_url: str | None = None,
+    jobs: int | None = None,
+) -> Built:
+    """Build the site of the registry at ``layout`` (or of the commit ``at``)
+    as of ``as_of`` into ``out`` (default ``_site/`` under the root).
+
+    ``base_url`` (an absolute http(s) URL or a path starting with ``/``) only
+    sets each page's canonical URL; every link stays relative. ``jobs`` caps
+    the processes writing entity pages (default: one per core). Raises
+    ConfigError for a refused --out, a bad base URL or an unknown ref; the
+    previous site stays as it was whenever the build fails.
+    """
+    target = publish.output_folder(layout, out)
+    base = normalise_base_url(base_url)
+    evaluation = evaluate(layout, as_of, at=at)
+    try:
+        _freeze()
+        plan = make_plan(layout, evaluation, at, base)
+        _freeze()
+        with publish.staging(target) as folder:
+            count = write(plan, folder, jobs)
+    finally:
+        gc.unfreeze()
+    return Built(
+        out=target,
+        pages=count,
+        entities=len(evaluation.catalog),
+        blocking=plan.blocking,
+        data_bytes=len(plan.assets.get(DATA_FILE, b"")),
+    )
+
+
+def normalise_base_url(value: str | None) -> str | None:
+    """``value`` ending in ``/``; ConfigError unless it is http(s) or an absolute path."""
+    if value is None or value == "":
+        return None
+    parts = urlsplit(value)
+    absolute = parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+    path_only = not parts.scheme and not parts.netloc and value.startswith("/")
+    if not (absolute or path_only) or any(c.isspace() or ord(c) < 0x20 for c in value):
+        raise ConfigError(
+            f"--base-url {value!r} must be an http(s) URL or a path starting with '/', "
+            "e.g. https://example.github.io/registry/"
+        )
+    return value if value.endswith("/") else value + "/"
+
+
+def _freeze() -> None:
+    # The evaluation and the plan live until the end of the build: kept out of
+    # the cyclic collector's scans (a full one over 100,000 entities takes a
+    # second, and planning would trigger several), and out of the memory pages
+    # a forked worker would otherwise copy when the collector touched them.
+    gc.freeze()
+
+
+# -- plan ---------------------------------------------------------------------------
+
+
+class _Refs:
+    """How every page names an entity by id: its name and its page, computed once per id."""
+
+    def __init__(self, evaluation: Evaluation) -> None:
+        self.catalog = evaluation.catalog
+        self.cache: dict[str, Ref] = {}
+
+    def has_page(self, entity_id: str) -> bool:
+        return bool(ID_PAGE.fullmatch(entity_id)) and entity_id in self.catalog.by_id
+
+    def __call__(self, entity_id: str) -> Ref:
+        found = self.cache.get(entity_id)
+        if found is None:
+            target = self.catalog.get(entity_id)
+            name = target.get("name") if target is not None else None
+            found = self.cache[entity_id] = Ref(
+                id=entity_id,
+                label=name if isinstance(name, str) and name else entity_id,
+                path=entity_path(entity_id) if self.has_page(entity_id) else None,
+                kind=target.kind if target is not None else None,
+            )
+        return found
+
+    def path(self, entity_id: str) -> str | None:
+        return self(entity_id).path
+
+
+def head_commit(layout: Layout) -> str | None:
+    """The commit HEAD names, or None outside git or before the first commit."""
+    from itam.gitsource import GitView  # GitPython costs ~70 ms to import
+
+    try:
+        view = GitView(layout.root)
+    except ConfigError:
+        return None
+    try:
+        return view.head().hexsha
+    except ConfigError:
+        return None
+    finally:
+        view.repo.close()
+
+
+def make_plan(layout: Layout, evaluation: Evaluation, at: str | None, base_url: str | None) -> Plan:
+    """Every page and asset, in a fixed order."""
+    env = templates.environment(layout.root)
+    work_tree = at is None
+    commit = head_commit(layout) if work_tree else evaluation.label
+    site = SiteInfo(
+        title=SITE_TITLE,
+        commit=commit,
+        work_tree=work_tree,
+        policy_digest=evaluation.policy_digest,
+        as_of=evaluation.as_of.isoformat(),
+        base_url=base_url,
+        entities=len(evaluation.catalog),
+    )
+    history = collect(layout.root, at)
+    facts = schema_facts(layout, at)
+    references = References(evaluation.catalog, facts.references)
+    rules = catalogue(evaluation.policy)
+    ref_for = _Refs(evaluation)
+    rows = inventory.rows(evaluation, ref_for)
+    parents, names = _locations(evaluation)
+    pages: list[Planned] = []
+    assets: dict[str, bytes] = {}
+    reports = _reports(evaluation, ref_for, pages, assets)
+    home = dashboard.home_view(
+        evaluation,
+        rows,
+        set(facts.categories.get("hardware", [])),
+        parents,
+        names,
+        [link for link, _ in reports],
+    )
+    pages.insert(0, Planned(Page("index.html", "Overview", "home"), "index.html", home))
+    pages += _inventory_pages(rows, parents, ref_for, evaluation.as_of)
+    pages.append(
+        Planned(
+            Page("reports/index.html", "Reports", "reports"),
+            "reports_index.html",
+            ReportsIndexView(
+                tuple(link for link, _ in reports),
+                "" if reports else "No reports are available in this version of itam.",
+            ),
+        )
+    )
+    pages.append(
+        Planned(
+            Page("rules.html", "Rules", "rules"),
+            "rules.html",
+            rulespage.rules_view(evaluation, rules),
+        )
+    )
+    entities = [
+        e
+        for e in evaluation.catalog
+        if e.id is not None and ref_for.has_page(e.id) and evaluation.catalog.by_id[e.id] is e
+    ]
+    entity_pages = EntityPages(
+        env,
+        site,
+        evaluation,
+        references,
+        history,
+        bool(history) or commit is not None,
+        rules,
+        ref_for,
+    )
+    for name, data in templates.static_files(layout.root).items():
+        assets[f"{ASSETS}/{name}"] = data
+    assets[DATA_FILE] = inventory.script(inventory.data(rows, parents, ref_for, evaluation.as_of))
+    assets[publish.MARKER] = publish.MARKER_TEXT.encode()
+    return Plan(
+        site=site,
+        env=env,
+        pages=pages,
+        entities=entities,
+        entity_pages=entity_pages,
+        assets=dict(sorted(assets.items())),
+        blocking=sum(1 for f in evaluation.findings if f.blocking),
+    )
+
+
+def _locations(evaluation: Evaluation) -> tuple[dict[str, str], dict[str, str]]:
+    """Each location's parent, and each location's name, by id."""
+    parents, names = {}, {}
+    for entity in evaluation.catalog.of_kind("location"):
+        if entity.id is None:
+            continue
+        parent = entity.get("parent")
+        if isinstance(parent, str) and parent:
+            parents[entity.id] = parent
+        name = entity.get("name")
+        names[entity.id] = name if isinstance(name, str) and name else entity.id
+    return parents, names
+
+
+def _reports(
+    evaluation: Evaluation, ref_for: _Refs, pages: list[Planned], assets: dict[str, bytes]
+) -> list[tuple[ReportLink, Any]]:
+    from itam.reports import REPORTS
+    from itam.reports.render import to_csv
+
+    built = []
+    for spec in REPORTS.values():
+        table = spec.build(evaluation)
+        link = reportpages.report_link(table)
+        csv = f"reports/{table.name}.csv"
+        view = reportpages.report_view(table, ref_for.path, limit=REPORT_ROWS, csv=csv)
+        pages.append(Planned(Page(link.path, table.title, "reports"), "report.html", view))
+        assets[csv] = to_csv(table).encode("utf-8")
+        built.append((link, view))
+    return built
+
+
+def _inventory_pages(
+    rows: list[inventory.Row], parents: dict[str, str], ref_for: _Refs, as_of: dt.date
+) -> list[Planned]:
+    size = inventory.STATIC_PAGE_ROWS
+    count = max(1, -(-len(rows) // size))
+    static = tuple(f"inventory/page-{n}.html" for n in range(1, count + 1))
+    planned = [
+        Planned(
+            Page("inventory/index.html", "Inventory", "inventory"),
+            "inventory.html",
+            InventoryView(
+                columns=inventory.COLUMNS,
+                body=inventory.rows_html(rows[: inventory.FIRST_ROWS], "../", as_of),
+                shown=min(len(rows), inventory.FIRST_ROWS),
+                total=len(rows),
+                filters=inventory.filters(rows, parents, ref_for),
+                static_pages=static,
+                page_size=inventory.FIRST_ROWS,
+            ),
+        )
+    ]
+    for number, path in enumerate(static, start=1):
+        chunk = rows[(number - 1) * size : number * size]
+        first = (number - 1) * size + 1
+        planned.append(
+            Planned(
+                Page(path, f"Inventory, page {number} of {count}", "inventory"),
+                "inventory_page.html",
+                InventoryPageView(
+                    columns=inventory.COLUMNS,
+                    body=inventory.rows_html(chunk, "../", as_of),
+                    number=number,
+                    count=count,
+                    first=first if chunk else 0,
+                    last=first + len(chunk) - 1,
+                    total=len(rows),
+                ),
+            )
+        )
+    return planned
+
+
+# -- write ----------------------------------------------------------------------------
+
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW
+
+
+def _save(path: Path, text: str) -> None:
+    # Into the build's own new folder: O_EXCL, nothing there to follow or
+    # replace. Three system calls a file; at 100,000 pages they add up.
+    data = memoryview(escaped(text).encode("utf-8"))
+    handle = os.open(path, _NEW_FILE, 0o644)
+    try:
+        while data:
+            data = data[os.write(handle, data) :]
+    finally:
+        os.close(handle)
+
+
+def write(plan: Plan, folder: Path, jobs: int | None = None) -> int:
+    """Write every page and asset of ``plan`` under ``folder``; the number of pages."""
+    for sub in ("entities", "inventory", "reports", ASSETS):
+        (folder / sub).mkdir(exist_ok=True)
+    for path, data in plan.assets.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    with templates.template_errors():
+        for planned in plan.pages:
+            html = plan.env.get_template(planned.template).render(
+                site=plan.site, page=planned.page, view=planned.view
+            )
+            _save(folder / planned.page.path, html)
+        _write_entities(plan, folder, jobs)
+    return len(plan.pages) + len(plan.entities)
+
+
+_JOB: tuple[EntityPages, list[Entity], Path] | None = None
+"""What forked workers render: set just before the pool starts, inherited by fork."""
+
+
+def _render_range(bounds: tuple[int, int]) -> int:
+    assert _JOB is not None
+    pages, entities, folder = _JOB
+    start, end = bounds
+    for entity in entities[start:end]:
+        path, html = pages.render(entity)
+        _save(folder / path, html)
+    return end - start
+
+
+def _ignore_interrupt() -> None:
+    # Ctrl-C reaches the whole process group; the parent alone stops the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _write_entities(plan: Plan, folder: Path, jobs: int | None) -> None:
+    global _JOB
+    total = len(plan.entities)
+    workers = min(jobs or os.cpu_count() or 1, os.cpu_count() or 1)
+    _JOB = (plan.entity_pages, plan.entities, folder)
+    try:
+        if (
+            total < POOL_MIN_PAGES
+            or workers < 2
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
+            _render_range((0, total))
+            return
+        chunks = [(start, min(start + CHUNK, total)) for start in range(0, total, CHUNK)]
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, initializer=_ignore_interrupt) as pool:
+            for _ in pool.imap_unordered(_render_range, chunks):
+                pass
+    finally:
+        _JOB = None

@@ -1,0 +1,285 @@
+"""The home page's figures, each defined once here in words a finance director can check.
+
+* **Audit compliance**: of the entities an ``audit.overdue`` rule applies to
+  (the policy's audited kinds and states), the share without an
+  ``audit.overdue`` finding. A waived finding still counts as overdue: the
+  waiver excuses the delay, it does not make the audit happen.
+* **Warranty coverage**: of the hardware in service (kinds of the schemas'
+  ``hardware`` category in a state of class ``deployed``), the share whose
+  warranty ends on or after the as-of date.
+* **Past end of life**: entities not archived (neither retired nor disposed)
+  whose end of life is before the as-of date.
+* **Pending disposal**: entities in an archived state that is not terminal
+  (``retired``): out of use, not yet gone.
+* **Book value**: the sum of the derived book values of entities not in a
+  terminal state, per currency (amounts in different currencies never add up).
+
+Derived values and findings are read from the evaluation, never recomputed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+from urllib.parse import quote
+
+from itam.evaluation import Evaluation
+from itam.findings import Severity
+from itam.policy.model import STATE_CLASSES
+from itam.sitegen.charts import Bar, Chart, bar_chart, donut
+from itam.sitegen.filters import money, percent
+from itam.sitegen.inventory import Row
+from itam.sitegen.labels import humanise
+from itam.sitegen.pages import Count, HomeView, Metric, Money, ReportLink, Ring
+
+AUDIT_RULE = "audit.overdue"
+TOP_LOCATIONS = 10
+TOP_RULES = 8
+
+_CLASS_TONES = {
+    "pending": "muted",
+    "deployable": "accent",
+    "deployed": "good",
+    "undeployable": "warn",
+    "archived": "neutral",
+}
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def audit_compliance(evaluation: Evaluation) -> tuple[int, int]:
+    """(not overdue, audited): see the module docstring."""
+    audited: set[int] = set()
+    overdue_ids: set[str] = set()
+    for rule in evaluation.policy.rules:
+        if rule.check != AUDIT_RULE:
+            continue
+        audited.update(id(e) for e in evaluation.context.select(rule))
+        overdue_ids.update(
+            f.entity for f in evaluation.by_rule.get(rule.id, []) if f.entity is not None
+        )
+    entities = [e for e in evaluation.catalog if id(e) in audited]
+    overdue = sum(1 for e in entities if e.id in overdue_ids)
+    return len(entities) - overdue, len(entities)
+
+
+def warranty_coverage(evaluation: Evaluation, hardware: set[str]) -> tuple[int, int]:
+    """(under warranty, hardware in service): see the module docstring."""
+    covered = in_service = 0
+    for entity in evaluation.catalog:
+        if entity.kind not in hardware:
+            continue
+        state = evaluation.context.state(entity)
+        if state is None or state.state_class != "deployed":
+            continue
+        in_service += 1
+        end = evaluation.derived(entity).warranty_end
+        if end is not None and end >= evaluation.as_of:
+            covered += 1
+    return covered, in_service
+
+
+def home_view(
+    evaluation: Evaluation,
+    rows: Sequence[Row],
+    hardware: set[str],
+    location_parents: dict[str, str],
+    location_names: dict[str, str],
+    reports: Sequence[ReportLink],
+) -> HomeView:
+    """The dashboard's context."""
+    as_of = evaluation.as_of
+    not_overdue, audited = audit_compliance(evaluation)
+    covered, in_service = warranty_coverage(evaluation, hardware)
+    past_eol = pending = 0
+    values: dict[str, Decimal] = defaultdict(Decimal)
+    valued: Counter[str] = Counter()
+    for entity in evaluation.catalog:
+        state = evaluation.context.state(entity)
+        derived = evaluation.derived(entity)
+        archived = state is not None and state.state_class == "archived"
+        eol = derived.end_of_life
+        if state is not None and not archived and eol is not None and eol < as_of:
+            past_eol += 1
+        if archived and state is not None and not state.terminal:
+            pending += 1
+        if derived.book_value is not None and not (state is not None and state.terminal):
+            currency = derived.currency or "(no currency)"
+            values[currency] += derived.book_value
+            valued[currency] += 1
+    open_findings = Counter(f.severity for f in evaluation.findings if f.waiver is None)
+    waived = sum(1 for f in evaluation.findings if f.waiver is not None)
+    audit_share = _share(not_overdue, audited)
+    warranty_share = _share(covered, in_service)
+    metrics = (
+        Metric(
+            "entities",
+            "Entities",
+            f"{len(rows):,}",
+            f"{sum(1 for r in rows if r.status):,} with a lifecycle state",
+            "neutral",
+            "inventory/index.html",
+        ),
+        Metric(
+            "past-eol",
+            "Past end of life",
+            f"{past_eol:,}",
+            "not yet retired or disposed",
+            "bad" if past_eol else "good",
+            "reports/eol.html",
+        ),
+        Metric(
+            "pending-disposal",
+            "Pending disposal",
+            f"{pending:,}",
+            "retired, waiting to leave",
+            "warn" if pending else "good",
+            "reports/disposal.html",
+        ),
+        Metric(
+            "errors",
+            "Open errors",
+            f"{open_findings[Severity.ERROR]:,}",
+            f"{open_findings[Severity.WARNING]:,} warnings, {waived:,} waived",
+            "bad" if open_findings[Severity.ERROR] else "good",
+            "reports/findings.html",
+        ),
+    )
+    audit_caption = (
+        f"{not_overdue:,} of {audited:,} audited assets are not overdue ({percent(audit_share)})."
+        if audited
+        else "No asset falls under an audit rule."
+    )
+    warranty_caption = (
+        f"{covered:,} of {in_service:,} hardware assets in service are under warranty "
+        f"({percent(warranty_share)})."
+        if in_service
+        else "No hardware is in service."
+    )
+    rings = (
+        Ring(
+            "ring-audit",
+            "Audit compliance",
+            donut("ring-audit", "Audit compliance", audit_share, audit_caption, _tone(audit_share)),
+            audit_caption,
+            "reports/audit.html",
+        ),
+        Ring(
+            "ring-warranty",
+            "Warranty coverage",
+            donut(
+                "ring-warranty",
+                "Warranty coverage",
+                warranty_share,
+                warranty_caption,
+                _tone(warranty_share),
+            ),
+            warranty_caption,
+            "reports/warranty.html",
+        ),
+    )
+    return HomeView(
+        metrics=metrics,
+        rings=rings,
+        charts=(
+            _by_kind(rows),
+            _by_class(rows),
+            _by_site(rows, location_parents, location_names),
+        ),
+        by_status=tuple(
+            Count(status, count, f"inventory/index.html?status={quote(status)}")
+            for status, count in sorted(
+                Counter(r.status for r in rows if r.status).items(), key=lambda i: (-i[1], i[0])
+            )
+        ),
+        book_values=tuple(
+            Money(currency, money(values[currency]), valued[currency])
+            for currency in sorted(values)
+        ),
+        findings=tuple(
+            Count(word if open_findings[severity] == 1 else words, open_findings[severity])
+            for severity, word, words in (
+                (Severity.ERROR, "error", "errors"),
+                (Severity.WARNING, "warning", "warnings"),
+                (Severity.INFO, "info finding", "info findings"),
+            )
+        ),
+        top_rules=_top_rules(evaluation),
+        reports=tuple(reports),
+    )
+
+
+def _tone(share: float | None) -> str:
+    if share is None:
+        return "muted"
+    return "good" if share >= 0.95 else ("warn" if share >= 0.8 else "bad")
+
+
+def _sorted_counts(counter: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _by_kind(rows: Sequence[Row]) -> Chart:
+    counts = Counter(r.kind_label or "Unknown kind" for r in rows)
+    bars = [Bar(label, count) for label, count in _sorted_counts(counts)]
+    top = bars[0] if bars else None
+    caption = (
+        f"{len(rows):,} entities of {len(bars)} kinds; the most are {top.label.lower()} "
+        f"({top.value:,})."
+        if top
+        else "The registry holds no entities."
+    )
+    return bar_chart("chart-kind", "Entities by kind", bars, caption, "Kind")
+
+
+def _by_class(rows: Sequence[Row]) -> Chart:
+    counts = Counter(r.state_class for r in rows if r.state_class)
+    bars = [
+        Bar(humanise(c), counts[c], _CLASS_TONES.get(c, "accent"))
+        for c in STATE_CLASSES
+        if counts[c]
+    ]
+    bars += [Bar(humanise(c), n) for c, n in _sorted_counts(counts) if c not in STATE_CLASSES]
+    parts = ", ".join(f"{b.value:,} {b.label.lower()}" for b in bars)
+    caption = (
+        f"Entities with a lifecycle state by class: {parts}."
+        if bars
+        else ("No entity has a lifecycle state.")
+    )
+    return bar_chart("chart-class", "Lifecycle state classes", bars, caption, "State class")
+
+
+def _site(location: str, parents: dict[str, str]) -> str:
+    seen = {location}
+    while (parent := parents.get(location)) and parent not in seen:
+        seen.add(parent)
+        location = parent
+    return location
+
+
+def _by_site(rows: Sequence[Row], parents: dict[str, str], names: dict[str, str]) -> Chart:
+    counts = Counter(_site(r.location.id, parents) for r in rows if r.location)
+    ranked = _sorted_counts(counts)
+    bars = [Bar(names.get(site, site), count) for site, count in ranked[:TOP_LOCATIONS]]
+    rest = sum(count for _, count in ranked[TOP_LOCATIONS:])
+    if rest:
+        bars.append(Bar(f"{len(ranked) - TOP_LOCATIONS} other sites", rest, "muted"))
+    located = sum(counts.values())
+    caption = (
+        f"{located:,} entities with a location, at {len(ranked)} sites (each site with "
+        "everything inside it)."
+        if ranked
+        else "No entity records a location."
+    )
+    return bar_chart("chart-site", "Entities by site", bars, caption, "Site")
+
+
+def _top_rules(evaluation: Evaluation) -> tuple[Count, ...]:
+    counts = Counter(f.rule for f in evaluation.findings if f.waiver is None)
+    return tuple(
+        Count(rule, count, f"rules.html#rule-{rule}")
+        for rule, count in _sorted_counts(counts)[:TOP_RULES]
+    )

@@ -1,0 +1,109 @@
+"""Where the site may be written, and how it replaces the previous one atomically.
+
+The site is built in a new folder beside ``--out`` (a rename is only atomic
+within one file system), then swapped in: the old site is renamed aside, the
+new one renamed in, the old one removed. A build that fails for any reason
+(an exception, a ConfigError, Ctrl-C) removes its folder and leaves the
+previous site exactly as it was.
+
+``--out`` is refused when it could destroy something that is not a site:
+
+* the registry root itself, a folder that holds it, or anything inside
+  ``registry/``, ``schemas/``, ``policies/``, ``site/`` or ``.git/``;
+* a file, or a folder that is neither empty nor a site built by itam (it
+  holds the marker file ``.itam-site``): ``--out ~`` must not replace a home;
+* a symbolic link: the swap would replace the link with a folder, and a link
+  committed to the repository under the default ``_site`` could aim the swap
+  at any folder of the machine. Name the real folder instead.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from itam.errors import ConfigError
+from itam.layout import Layout
+
+MARKER = ".itam-site"
+MARKER_TEXT = "This folder is a site built by `itam site build`; every build replaces all of it.\n"
+DEFAULT_OUT = "_site"
+PROTECTED = ("registry", "schemas", "policies", "site", ".git")
+
+
+def output_folder(layout: Layout, out: Path | None) -> Path:
+    """The absolute folder the site goes to; ConfigError when ``out`` is refused."""
+    target = (
+        layout.root / DEFAULT_OUT if out is None else Path(os.path.normpath(Path(out).absolute()))
+    )
+    if target.is_symlink():
+        raise ConfigError(
+            f"--out {out} is a symbolic link; name the folder it points to, the site "
+            "replaces the folder it is given"
+        )
+    # Folders on the way may be links (a home on another disk): judge where it lands.
+    real = target.parent.resolve() / target.name
+    root = layout.root.resolve()
+    if real == root or real in root.parents:
+        raise ConfigError(f"--out {real} would replace the registry at {root}")
+    for name in PROTECTED:
+        folder = (root / name).resolve()
+        if real == folder or folder in real.parents:
+            raise ConfigError(f"--out {real} is inside {name}/ of the registry; choose another")
+    if real.exists():
+        if not real.is_dir():
+            raise ConfigError(f"--out {real} is a file, not a folder")
+        if not (real / MARKER).is_file() and any(real.iterdir()):
+            raise ConfigError(
+                f"--out {real} is a folder that is not a site built by itam (it has no "
+                f"{MARKER}); empty it or choose another, the build replaces all of it"
+            )
+    return real
+
+
+@contextmanager
+def staging(target: Path) -> Iterator[Path]:
+    """A new empty folder beside ``target`` to build into; swapped in when the
+    block ends without an exception, removed when it raises (Ctrl-C too)."""
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create {parent}: {exc.strerror}") from None
+    work = _sibling(target, "new")
+    try:
+        work.mkdir()
+    except OSError as exc:
+        raise ConfigError(f"cannot write in {parent}: {exc.strerror}") from None
+    try:
+        (work / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        yield work
+        swap(work, target)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
+def _sibling(target: Path, what: str) -> Path:
+    # Hidden and named after the site, so that a leftover (power cut) says whose it is.
+    return target.with_name(f".{target.name[:40]}.{what}-{secrets.token_hex(4)}")
+
+
+def swap(new: Path, target: Path) -> None:
+    """Put the folder ``new`` where ``target`` is, replacing it: rename the old
+    aside, rename the new in, remove the old."""
+    if not target.exists():
+        new.rename(target)
+        return
+    old = _sibling(target, "old")
+    target.rename(old)
+    try:
+        new.rename(target)
+    except BaseException:
+        old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,149 @@
+"""Which entity points to which: both directions, from the schemas' ``x-references``.
+
+The schemas say which fields hold another entity's id (``owner``, ``model``,
+``audits[*].by``, ``covers[*]``, an organisation's own fields too), exactly as
+the integrity rules read them. The evaluation does not keep its schemas, so
+they are loaded here once more: from the work tree, or for ``--at`` from the
+commit's git objects, as the evaluation did.
+
+A person audits thousands of assets: what points to an entity is kept per
+field up to ``KEEP`` ids (and counted beyond), so memory stays bounded and a
+page stays readable.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from itam.entities import Catalog, Entity
+from itam.layout import Layout
+from itam.schemas import WILDCARD, FieldSpec, SchemaSet, values_at
+
+KEEP = 100
+"""How many referring entities an entity page lists per field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One reference: ``field`` (dotted, e.g. ``audits.by``) of an entity holds ``target``."""
+
+    field: str
+    pointer: str
+    target: str
+
+
+@dataclass(slots=True)
+class Incoming:
+    """The entities whose ``field`` names one entity: the first ``KEEP`` ids, and how many."""
+
+    sources: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+class References:
+    """The reference graph of a catalog under one set of schemas."""
+
+    def __init__(self, catalog: Catalog, specs: dict[str, list[FieldSpec]]) -> None:
+        self.specs = specs
+        self.incoming: dict[str, dict[str, Incoming]] = defaultdict(dict)
+        fields = {
+            kind: [(_label(spec), spec.tokens) for spec in kind_specs]
+            for kind, kind_specs in specs.items()
+        }
+        targets: list[str] = []
+        for entity in catalog:
+            source = entity.id
+            if source is None:
+                continue
+            for label, tokens in fields.get(entity.kind or "", ()):
+                targets.clear()
+                _targets(entity.data, tokens, targets)
+                for target in targets:
+                    if target == source:
+                        continue
+                    by_field = self.incoming[target]
+                    slot = by_field.get(label)
+                    if slot is None:
+                        slot = by_field[label] = Incoming()
+                    slot.count += 1
+                    if len(slot.sources) < KEEP and source not in slot.sources:
+                        slot.sources.append(source)
+
+    def outgoing(self, entity: Entity) -> list[Link]:
+        """Every id ``entity`` holds in a reference field, in schema order."""
+        links = []
+        for spec in self.specs.get(entity.kind or "", ()):
+            label = _label(spec)
+            for pointer, value in values_at(entity.data, spec.tokens):
+                if isinstance(value, str):
+                    links.append(Link(label, pointer, value))
+        return links
+
+    def pointing_to(self, entity_id: str) -> dict[str, Incoming]:
+        """What refers to ``entity_id``, by field, fields sorted."""
+        return dict(sorted(self.incoming.get(entity_id, {}).items()))
+
+
+def _label(spec: FieldSpec) -> str:
+    return ".".join(t for t in spec.tokens if t != WILDCARD)
+
+
+_MISSING = object()
+
+
+def _targets(data: Any, tokens: tuple[str, ...], out: list[str]) -> None:
+    """The strings at ``tokens`` in ``data`` (``*`` for every item of a list), appended
+    to ``out``: ``values_at`` without the pointers, for the whole registry at once."""
+    for index, token in enumerate(tokens):
+        if token == WILDCARD:
+            if isinstance(data, list):
+                rest = tokens[index + 1 :]
+                for item in data:
+                    _targets(item, rest, out)
+            return
+        if not isinstance(data, dict):
+            return
+        data = data.get(token, _MISSING)
+        if data is _MISSING:
+            return
+    if isinstance(data, str):
+        out.append(data)
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaFacts:
+    """What the site reads from the schemas: reference fields and kinds by category."""
+
+    references: dict[str, list[FieldSpec]]
+    categories: dict[str, list[str]]
+
+
+def schema_facts(layout: Layout, at: str | None) -> SchemaFacts:
+    """The schemas' facts, from the work tree or from the commit ``at``."""
+    if at is None:
+        return _facts(SchemaSet(layout.schemas, layout.root))
+    from itam.gitsource import GitView  # GitPython costs ~70 ms to import
+    from itam.snapshot import extract_config
+
+    view = GitView(layout.root)
+    try:
+        commit = view.commit(at)
+        with tempfile.TemporaryDirectory(prefix="itam-site-config-") as folder:
+            config = Layout(Path(folder))
+            extract_config(view, commit, config.root)
+            return _facts(SchemaSet(config.schemas, config.root))
+    finally:
+        view.repo.close()
+
+
+def _facts(schemas: SchemaSet) -> SchemaFacts:
+    found = {}
+    for kind in schemas.kinds:
+        schema = schemas.kind(kind)
+        if schema is not None:
+            found[kind] = list(schema.references)
+    return SchemaFacts(found, dict(schemas.kinds_by_category))
