@@ -111,7 +111,17 @@ def test_workflow_grants_no_permissions_by_default(path: Path) -> None:
     for name, job in workflow["jobs"].items():
         granted = job.get("permissions", {})
         assert isinstance(granted, dict), f"job {name}: name each permission"
+        if (path.name, name) in DEPLOYERS:
+            # Publishing needs exactly these, in the one job that publishes,
+            # which runs no code of the repository.
+            assert granted == DEPLOYERS[path.name, name], f"job {name}: {granted}"
+            assert "run" not in str(job.get("steps")), f"job {name} runs commands"
+            continue
         assert set(granted.values()) <= {"read", "none"}, f"job {name} writes: {granted}"
+
+
+# The only job allowed to write: GitHub Pages' deployment.
+DEPLOYERS = {("pages.yaml", "deploy"): {"pages": "write", "id-token": "write"}}
 
 
 @pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
