@@ -36,8 +36,8 @@ from typing import Any
 
 import yaml
 
-from itam.layout import Layout
 from itam.evaluation import evaluate
+from itam.layout import Layout
 from itam.pullrequest import Revisions
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -67,7 +67,7 @@ def test_the_import_graph_has_no_cycle() -> None:
 
     def visit(module: str, path: list[str]) -> None:
         if module in path:
-            cycle = path[path.index(module) :] + [module]
+            cycle = [*path[path.index(module) :], module]
             raise AssertionError("import cycle: " + " -> ".join(cycle))
         if module in done:
             return
@@ -192,7 +192,7 @@ def test_broken_references_past_ten_on_a_file_are_counted_not_explained(
     audits = "".join(f"  - {{date: 2024-01-01, by: NOBODY-{n}}}\n" for n in range(40))
     edit(registry, LT1, "audits:\n", "audits:\n" + audits)
     result = validate(registry, "--format", "json")
-    broken = [f for f in findings(result, "integrity.reference", "LT-0001")]
+    broken = findings(result, "integrity.reference", "LT-0001")
     assert len(broken) == 10
     assert all(f["line"] is not None for f in broken)
     (rest,) = findings(result, "file.too-many-findings", "LT-0001")
