@@ -200,7 +200,9 @@ def test_read_config_refuses_a_path_through_a_linked_folder(tmp_path: Path, outs
     assert caught.value.file == "linked/secret.yaml"
 
 
-@pytest.mark.parametrize(("name", "says"), [("missing.json", "cannot read"), (".", "not a regular file")])
+@pytest.mark.parametrize(
+    ("name", "says"), [("missing.json", "cannot read"), (".", "not a regular file")]
+)
 def test_read_config_names_what_it_cannot_read(tmp_path: Path, name: str, says: str) -> None:
     (tmp_path / "sub").mkdir()
     with pytest.raises(ConfigError, match=says):
