@@ -12,7 +12,8 @@ The shape of an ``Evaluation``:
   ``files`` (files seen, refused ones included), ``policy_digest`` (one hash
   of every policy and schema file: which rules judged it);
 * ``catalog``: every entity (``itam.entities.Catalog``: ``by_id``, ``of_kind``);
-* ``policy``: the policy in force (``itam.policy.model.Policy``);
+* ``policy``: the policy in force (``itam.policy.model.Policy``), and
+  ``schemas``: the kind schemas it was judged by (references, categories);
 * ``context``: the registry as of ``as_of`` under the policy; its
   ``derived(entity)`` gives each entity's derived values (warranty end, end of
   life, next audit, age, book value), computed once and shared by every rule
@@ -84,6 +85,7 @@ class Evaluation:
     files: int
     catalog: Catalog
     policy: Policy
+    schemas: SchemaSet
     context: Context
     findings: list[Finding]
     policy_digest: str = ""
@@ -179,7 +181,7 @@ def evaluate(
             head = assess(read_worktree(layout), analyser, schemas, policy, as_of)
             findings = engine.finalize(head.findings, head.catalog, policy, as_of)
             digest = _digest(config_blobs(layout))
-            return _evaluation(layout, as_of, head, policy, findings, digest)
+            return _evaluation(layout, as_of, head, policy, schemas, findings, digest)
         return _compare(layout, as_of, revisions, schemas, policy, analyser)
 
 
@@ -222,7 +224,7 @@ def _at_commit(layout: Layout, as_of: dt.date, ref: str) -> Evaluation:
     judged = assess(read_commit(view, commit), Analyser(schemas), schemas, policy, as_of)
     findings = engine.finalize(judged.findings, judged.catalog, policy, as_of)
     digest = _digest(config_blobs_at(view, commit))
-    return _evaluation(layout, as_of, judged, policy, findings, digest)
+    return _evaluation(layout, as_of, judged, policy, schemas, findings, digest)
 
 
 def _require_lifecycles(policy: Policy) -> None:
@@ -240,6 +242,7 @@ def _evaluation(
     as_of: dt.date,
     judged: Judged,
     policy: Policy,
+    schemas: SchemaSet,
     findings: list[Finding],
     policy_digest: str,
     base: str | None = None,
@@ -251,6 +254,7 @@ def _evaluation(
         files=judged.snapshot.count,
         catalog=judged.catalog,
         policy=policy,
+        schemas=schemas,
         context=judged.context,
         # Capped last, once marks and waivers are known: a file with 200,000
         # unknown keys yields ten findings and one that counts the rest.
@@ -310,4 +314,6 @@ def _compare(
     base_findings = engine.finalize(base.findings, base.catalog, policy, as_of)
     findings = classify(head_findings, base_findings, changes, changed_config)
     digest = _digest(head_config)
-    return _evaluation(layout, as_of, head, policy, findings, digest, base=merge_base.hexsha)
+    return _evaluation(
+        layout, as_of, head, policy, schemas, findings, digest, base=merge_base.hexsha
+    )

@@ -264,7 +264,7 @@ def make_plan(layout: Layout, evaluation: Evaluation, at: str | None, base_url: 
         entities=len(evaluation.catalog),
     )
     history = collect(layout.root, at)
-    facts = schema_facts(layout, at)
+    facts = schema_facts(evaluation.schemas)
     references = References(evaluation.catalog, facts.references)
     rules = catalogue(evaluation.policy)
     ref_for = _Refs(evaluation)

@@ -13,14 +13,11 @@ page stays readable.
 
 from __future__ import annotations
 
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from itam.entities import Catalog, Entity
-from itam.layout import Layout
 from itam.schemas import WILDCARD, FieldSpec, SchemaSet, values_at
 
 KEEP = 100
@@ -122,25 +119,8 @@ class SchemaFacts:
     categories: dict[str, list[str]]
 
 
-def schema_facts(layout: Layout, at: str | None) -> SchemaFacts:
-    """The schemas' facts, from the work tree or from the commit ``at``."""
-    if at is None:
-        return _facts(SchemaSet(layout.schemas, layout.root))
-    from itam.gitsource import GitView  # GitPython costs ~70 ms to import
-    from itam.snapshot import extract_config
-
-    view = GitView(layout.root)
-    try:
-        commit = view.commit(at)
-        with tempfile.TemporaryDirectory(prefix="itam-site-config-") as folder:
-            config = Layout(Path(folder))
-            extract_config(view, commit, config.root)
-            return _facts(SchemaSet(config.schemas, config.root))
-    finally:
-        view.repo.close()
-
-
-def _facts(schemas: SchemaSet) -> SchemaFacts:
+def schema_facts(schemas: SchemaSet) -> SchemaFacts:
+    """The facts of the schemas a registry was judged by (``Evaluation.schemas``)."""
     found = {}
     for kind in schemas.kinds:
         schema = schemas.kind(kind)
