@@ -55,9 +55,9 @@ from itam.limits import cap_findings
 from itam.policy import engine
 from itam.policy.context import Context
 from itam.policy.diff import describe_policy_changes
-from itam.policy.load import load_policy
+from itam.policy.load import load_config
 from itam.policy.model import Policy
-from itam.pullrequest import Revisions, classify
+from itam.pullrequest import Revisions, classify, finding_key
 from itam.report import Report, RuleNote, Transition
 from itam.rules import catalogue
 from itam.schemas import SchemaSet
@@ -173,8 +173,7 @@ def evaluate(
     with _gc_paused():
         if at is not None:
             return _at_commit(layout, as_of, at)
-        schemas = SchemaSet(layout.schemas, layout.root)
-        policy = load_policy(layout, schemas.kinds)
+        schemas, policy = load_config(layout)
         _require_lifecycles(policy)
         analyser = Analyser(schemas)
         if revisions is None:
@@ -195,8 +194,7 @@ def _config_at(view: GitView, commit: git.Commit) -> tuple[SchemaSet, Policy]:
     with tempfile.TemporaryDirectory(prefix="itam-config-") as folder:
         config = Layout(Path(folder))
         extract_config(view, commit, config.root)
-        schemas = SchemaSet(config.schemas, config.root)
-        return schemas, load_policy(config, schemas.kinds)
+        return load_config(config)
 
 
 def _policy_at(view: GitView, commit: git.Commit) -> Policy | None:
@@ -210,8 +208,8 @@ def _policy_at(view: GitView, commit: git.Commit) -> Policy | None:
 
 def _union(first: list[Finding], second: list[Finding]) -> list[Finding]:
     """``first`` plus the findings of ``second`` it does not already hold."""
-    seen = {(f.rule, f.entity, f.path, f.message) for f in first}
-    return first + [f for f in second if (f.rule, f.entity, f.path, f.message) not in seen]
+    seen = {finding_key(f) for f in first}
+    return first + [f for f in second if finding_key(f) not in seen]
 
 
 def _at_commit(layout: Layout, as_of: dt.date, ref: str) -> Evaluation:

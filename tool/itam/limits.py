@@ -35,7 +35,7 @@ def quote(value: str) -> str:
     """A text value as a message quotes it: ``'LT-0001'``, cut at 200 characters."""
     if len(value) <= QUOTE_LIMIT:
         return repr(value)
-    return f"{value[:QUOTE_LIMIT]!r}… ({len(value):,} characters)"
+    return repr(value[:QUOTE_LIMIT]) + shorten(value)[QUOTE_LIMIT:]
 
 
 def too_many(rule: str, count: int, like: Finding, *, at_least: bool = False) -> Finding:

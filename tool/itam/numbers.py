@@ -16,10 +16,13 @@ _DECIMAL_TEXT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 
 
 def decimal_of(value: Any) -> Decimal | None:
-    """``value`` as an exact Decimal: an int, a float (by its shortest repr), or
-    decimal text such as ``"1289.00"``; None for anything else (booleans too)."""
+    """``value`` as an exact Decimal: a Decimal, an int, a float (by its shortest
+    repr), or decimal text such as ``"1289.00"``; None for anything else
+    (booleans, NaN and infinities too)."""
     if isinstance(value, bool):
         return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
@@ -31,3 +34,14 @@ def decimal_of(value: Any) -> Decimal | None:
     if isinstance(value, str) and len(value) <= 32 and _DECIMAL_TEXT.fullmatch(value):
         return Decimal(value)
     return None
+
+
+CENT = Decimal("0.01")
+
+
+def cents(value: Decimal) -> Decimal:
+    """``value`` to the cent; as it is when too large to hold its cents (1e300)."""
+    try:
+        return value.quantize(CENT)
+    except InvalidOperation:
+        return value

@@ -27,7 +27,8 @@ class Revisions:
     head: str | None = None
 
 
-def _key(finding: Finding) -> tuple[str, str, str, str]:
+def finding_key(finding: Finding) -> tuple[str, str, str, str]:
+    """What makes two findings the same finding, across revisions or policies."""
     # By rule, entity and place, not by message, so that a count in a message
     # changing does not make a finding new. Findings on no entity (a refused
     # file, a waiver) have only their message to tell them apart.
@@ -45,14 +46,14 @@ def classify(
     ``changed_config`` holds the policy and schema files the change edits: a
     waiver finding in such a file is the change's to fix.
     """
-    before = {_key(f) for f in base}
+    before = {finding_key(f) for f in base}
     touched = changes.touched_ids
     out = []
     for finding in head:
         if finding.change is not None:
             out.append(finding)
             continue
-        if _key(finding) not in before:
+        if finding_key(finding) not in before:
             mark = "new"
         elif (
             finding.entity in touched

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from itam.checks import CHECKS
+from itam.checks.base import EXAMPLES_AS_OF
 from itam.errors import ConfigError
 from itam.findings import Severity
 from itam.policy.model import Policy, Rule
@@ -20,7 +21,7 @@ from itam.suggest import did_you_mean
 BUILT_IN_ORIGIN = "built-in"
 
 # The date the date-dependent built-in examples below were checked against.
-_EXAMPLES_AS_OF = "2026-11-22"
+_EXAMPLES_AS_OF = EXAMPLES_AS_OF
 
 
 @dataclass(frozen=True, slots=True)

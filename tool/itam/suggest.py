@@ -47,10 +47,15 @@ def candidates(word: str, choices: Iterable[str]) -> list[str]:
     alike.sort()
     if len(alike) <= MAX_COMPARED:
         return alike
-    # Names that sort next to the word share most of its start: LT-0010 for LT-0001.
-    at = bisect.bisect_left(alike, word)
-    low = max(0, min(at - MAX_COMPARED // 2, len(alike) - MAX_COMPARED))
-    return alike[low : low + MAX_COMPARED]
+    return _window(alike, word)
+
+
+def _window(ordered: list[str], word: str) -> list[str]:
+    """The ``MAX_COMPARED`` names of ``ordered`` that sort around ``word``: names
+    that sort next to it share most of its start (LT-0010 for LT-0001)."""
+    at = bisect.bisect_left(ordered, word)
+    low = max(0, min(at - MAX_COMPARED // 2, len(ordered) - MAX_COMPARED))
+    return ordered[low : low + MAX_COMPARED]
 
 
 def did_you_mean_sorted(word: str, ordered: list[str]) -> str:
@@ -59,7 +64,5 @@ def did_you_mean_sorted(word: str, ordered: list[str]) -> str:
     many times over the same long list (every broken reference of a run)."""
     if not word or len(word) > MAX_WORD:
         return ""
-    at = bisect.bisect_left(ordered, word)
-    low = max(0, min(at - MAX_COMPARED // 2, len(ordered) - MAX_COMPARED))
-    close = difflib.get_close_matches(word, ordered[low : low + MAX_COMPARED], n=1)
+    close = difflib.get_close_matches(word, _window(ordered, word), n=1)
     return f" (did you mean {quote(close[0])}?)" if close else ""

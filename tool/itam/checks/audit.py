@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from itam.checks.base import Check, days
+from itam.checks.base import EXAMPLES_AS_OF, Check, days
 from itam.dates import add_days
 from itam.findings import Finding
 
@@ -41,7 +41,7 @@ class AuditDue(Check):
     }
     good_example = "audits: [{date: 2026-09-01}]    # every 365 days: due 2027-09-01"
     bad_example = "audits: [{date: 2025-12-10}]    # due 2026-12-10, within 30 days of 2026-11-22"
-    examples_as_of = "2026-11-22"
+    examples_as_of = EXAMPLES_AS_OF
 
     def __init__(self, params: dict[str, Any]) -> None:
         self.within = int(params["within_days"])
@@ -76,7 +76,7 @@ class AuditOverdue(Check):
         "audits: [{date: 2026-05-02}]    # every 180 days: due 2026-10-29, grace to 11-28"
     )
     bad_example = "audits: [{date: 2025-06-10}]    # every 365 days: overdue since 2026-07-10"
-    examples_as_of = "2026-11-22"
+    examples_as_of = EXAMPLES_AS_OF
 
     def run(self, ctx: Context, rule: Rule) -> Iterator[Finding]:
         grace = ctx.policy.audit_grace_days

@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from itam.policy.model import Rule
 
 
+EXAMPLES_AS_OF = "2026-11-22"
+"""The date the date-dependent examples of checks (and of itam.rules) hold as of."""
+
+
 class Check:
     """Base of all checks. The class docstring explains the check to people
     (``itam policy explain`` prints it); ``params`` declares its parameters as

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from itam.checks.base import Check, days, in_days
+from itam.checks.base import EXAMPLES_AS_OF, Check, days, in_days
 from itam.findings import Finding
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class EolApproaching(Check):
     }
     good_example = "model: cisco-catalyst-9300-48p    # end_of_life 2031-10-31"
     bad_example = "model: juniper-ex4300-48p    # end_of_life 2027-04-30, within 180 days"
-    examples_as_of = "2026-11-22"
+    examples_as_of = EXAMPLES_AS_OF
 
     def __init__(self, params: dict[str, Any]) -> None:
         self.within = int(params["within_days"])
@@ -65,7 +65,7 @@ class EolPassedInService(Check):
     summary = "an asset in service is past its end of life"
     good_example = "status: deployed\nend_of_life: 2029-06-30"
     bad_example = "status: deployed\nend_of_life: 2026-06-30    # passed by 2026-11-22"
-    examples_as_of = "2026-11-22"
+    examples_as_of = EXAMPLES_AS_OF
 
     def run(self, ctx: Context, rule: Rule) -> Iterator[Finding]:
         for entity in ctx.select(rule):

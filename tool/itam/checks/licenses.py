@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from itam.checks.base import Check, days
+from itam.checks.base import EXAMPLES_AS_OF, Check, days
 from itam.dates import add_days, parse_date
 from itam.findings import Finding
 
@@ -93,7 +93,7 @@ class LicenseExpiredInUse(Check):
     summary = "an expired license is still in use"
     good_example = "status: ended\nend: 2025-12-31    # nobody lists it"
     bad_example = "status: active\nend: 2026-06-30    # ended before 2026-11-22"
-    examples_as_of = "2026-11-22"
+    examples_as_of = EXAMPLES_AS_OF
 
     def run(self, ctx: Context, rule: Rule) -> Iterator[Finding]:
         assigned = holders(ctx)
@@ -138,7 +138,7 @@ class SubscriptionRenewalDue(Check):
     }
     good_example = "renewal: 2027-06-01\nnotice_days: 30"
     bad_example = "renewal: 2026-12-15\nnotice_days: 30    # notice period opened 2026-11-15"
-    examples_as_of = "2026-11-22"
+    examples_as_of = EXAMPLES_AS_OF
 
     def __init__(self, params: dict[str, Any]) -> None:
         self.notice = int(params["notice_days"])

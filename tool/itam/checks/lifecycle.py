@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from itam.checks.base import FIELD_LIST, Check, nearest, present
+from itam.checks.base import EXAMPLES_AS_OF, FIELD_LIST, Check, nearest, present
 from itam.dates import parse_date
 from itam.findings import Finding
 from itam.pointers import get
@@ -97,7 +97,7 @@ class FutureDate(Check):
     }
     good_example = "audits: [{date: 2026-03-18}]    # as of 2026-11-22"
     bad_example = "audits: [{date: 2027-03-18}]    # as of 2026-11-22"
-    examples_as_of = "2026-11-22"
+    examples_as_of = EXAMPLES_AS_OF
 
     def __init__(self, params: dict[str, Any]) -> None:
         self.fields = [(f, tuple(f.split("."))) for f in params["fields"]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from itam.checks.base import Check, days, in_days
+from itam.checks.base import EXAMPLES_AS_OF, Check, days, in_days
 from itam.findings import Finding
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class WarrantyExpiring(Check):
     }
     good_example = "warranty: {end: 2027-12-31}    # as of 2026-11-22, more than 90 days away"
     bad_example = "warranty: {end: 2027-01-15}    # as of 2026-11-22, 54 days away"
-    examples_as_of = "2026-11-22"
+    examples_as_of = EXAMPLES_AS_OF
 
     def __init__(self, params: dict[str, Any]) -> None:
         self.within = int(params["within_days"])
@@ -85,7 +85,7 @@ class WarrantyExpiredInService(Check):
     summary = "an asset in service is out of warranty"
     good_example = "status: deployed\nwarranty: {end: 2028-03-31}"
     bad_example = "status: deployed\nwarranty: {end: 2026-01-31}    # ended before 2026-11-22"
-    examples_as_of = "2026-11-22"
+    examples_as_of = EXAMPLES_AS_OF
 
     def run(self, ctx: Context, rule: Rule) -> Iterator[Finding]:
         for entity in ctx.select(rule):

@@ -17,11 +17,9 @@ def policy() -> None:
 
 def _load_policy(root: Path | None) -> Policy:
     from itam.layout import Layout
-    from itam.policy.load import load_policy
-    from itam.schemas import SchemaSet
+    from itam.policy.load import load_config
 
-    layout = Layout.at(root)
-    return load_policy(layout, SchemaSet(layout.schemas, layout.root).kinds)
+    return load_config(Layout.at(root))[1]
 
 
 @policy.command("list")

@@ -30,7 +30,7 @@ from itam.policy.model import (
 )
 from itam.rules import BUILT_IN
 from itam.schema_messages import schema_findings
-from itam.schemas import KindSchema, standalone
+from itam.schemas import KindSchema, SchemaSet, standalone
 from itam.suggest import did_you_mean
 
 BUILT_IN_IDS = frozenset(info.id for info in BUILT_IN)
@@ -259,3 +259,9 @@ def load_policy(layout: Layout, kinds: list[str]) -> Policy:
     for source in files.config_files(layout.root, folder, files.is_yaml):
         reader.read(files.read_config(source.path, layout.root), source.rel)
     return reader.finish()
+
+
+def load_config(layout: Layout) -> tuple[SchemaSet, Policy]:
+    """The schemas of ``layout`` and the policy, checked against their kinds."""
+    schemas = SchemaSet(layout.schemas, layout.root)
+    return schemas, load_policy(layout, schemas.kinds)

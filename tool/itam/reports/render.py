@@ -14,15 +14,12 @@ import csv
 import io
 import json
 import re
-from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import Any
 
+from itam.numbers import cents
 from itam.reports.model import Column, Table
 
-if TYPE_CHECKING:
-    pass
-
-CENT = Decimal("0.01")
 NUMERIC = ("number", "money")
 
 # What GitHub-flavoured markdown would read as markup inside a line: emphasis,
@@ -31,14 +28,6 @@ _MD_PUNCT = re.compile(r"([\\`*_\[\]~$@!#|{}])")
 _MD_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cents(value: Decimal) -> Decimal:
-    """``value`` to the cent; as it is when too large to hold its cents (1e300)."""
-    try:
-        return value.quantize(CENT)
-    except InvalidOperation:
-        return value
 
 
 def _plain(value: Any, column: Column | None) -> str:

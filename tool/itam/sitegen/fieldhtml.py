@@ -16,7 +16,6 @@ entities and from URLs that ``filters.http_url`` accepts. The shapes:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from functools import partial
 from html import escape as _escape
@@ -24,12 +23,12 @@ from typing import Any
 
 from markupsafe import Markup
 
+from itam.numbers import decimal_of
 from itam.pointers import escape as pointer_token
 from itam.sitegen.filters import http_url, money
 from itam.sitegen.labels import humanise
 from itam.sitegen.pages import Ref
 
-_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 # The standard library's escape returns plain text, twice as fast as building a
 # Markup object for each of the page's sixty values.
 escape = partial(_escape, quote=True)
@@ -38,10 +37,8 @@ escape = partial(_escape, quote=True)
 def _is_money(value: Any) -> bool:
     if not (isinstance(value, dict) and len(value) == 2 and isinstance(value.get("currency"), str)):
         return False
-    amount = value.get("amount")
-    if isinstance(amount, str):  # a decimal kept as written: "1289.00"
-        return _DECIMAL.fullmatch(amount) is not None
-    return isinstance(amount, int | float) and not isinstance(amount, bool)
+    # A number, or a decimal kept as written ("1289.00").
+    return decimal_of(value.get("amount")) is not None
 
 
 def _is_scalar(value: Any) -> bool:

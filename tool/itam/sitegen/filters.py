@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment
 
+from itam.numbers import cents, decimal_of
+
 NOTHING = "\u2014"
 
 
@@ -41,11 +43,10 @@ def money(value: Decimal | int | float | str | None, currency: str | None = None
     """An amount with two decimals and its currency: ``GBP 1,234.50``."""
     if value is None or value == "":
         return NOTHING
-    try:
-        amount = Decimal(str(value))
-    except ArithmeticError:
+    amount = decimal_of(value)
+    if amount is None:
         return str(value)
-    text = f"{amount.quantize(Decimal('0.01')):,}"
+    text = f"{cents(amount):,}"
     return f"{currency} {text}" if currency else text
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -33,6 +32,7 @@ from markupsafe import Markup
 
 from itam.entities import Entity
 from itam.evaluation import Evaluation
+from itam.output import SURROGATES
 from itam.sitegen.labels import SEVERITY_RANK, humanise, worst
 from itam.sitegen.pages import Column, Filter, Option, Ref
 
@@ -387,14 +387,13 @@ _JS_UNSAFE = str.maketrans(
 _LITERAL = str.maketrans({"\\": "\\\\", "'": "\\'"})
 # A lone surrogate (a file name's byte that was not UTF-8) cannot be written as
 # UTF-8; as a JSON escape it survives.
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def script(value: Any, name: str = "ITAM_INVENTORY") -> bytes:
     """``value`` as a script that sets ``window.<name>`` through JSON.parse, safe
     to load whatever text the value holds."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text.translate(_JS_UNSAFE))
+    text = SURROGATES.sub(lambda m: f"\\u{ord(m.group()):04x}", text.translate(_JS_UNSAFE))
     literal = text.translate(_LITERAL)
     return f"window.{name}=JSON.parse('{literal}');\n".encode()
 

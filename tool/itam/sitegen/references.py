@@ -2,9 +2,8 @@
 
 The schemas say which fields hold another entity's id (``owner``, ``model``,
 ``audits[*].by``, ``covers[*]``, an organisation's own fields too), exactly as
-the integrity rules read them. The evaluation does not keep its schemas, so
-they are loaded here once more: from the work tree, or for ``--at`` from the
-commit's git objects, as the evaluation did.
+the integrity rules read them: from the schemas the evaluation judged by
+(``Evaluation.schemas``), the work tree's or, with ``--at``, the commit's.
 
 A person audits thousands of assets: what points to an entity is kept per
 field up to ``KEEP`` ids (and counted beyond), so memory stays bounded and a
