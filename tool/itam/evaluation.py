@@ -37,7 +37,7 @@ import gc
 import hashlib
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,8 +162,12 @@ def evaluate(
     as_of: dt.date,
     revisions: Revisions | None = None,
     at: str | None = None,
+    overlay: Mapping[str, bytes | None] | None = None,
 ) -> Evaluation:
     """Judge the registry at ``layout`` as of ``as_of``.
+
+    ``overlay`` judges the work tree with some files replaced or deleted
+    (see ``snapshot.read_worktree``): what an editing command is about to write.
 
     With ``revisions``, compare with the merge base of ``revisions.base`` (and
     judge the commit ``revisions.head`` instead of the work tree when given).
@@ -177,7 +181,7 @@ def evaluate(
         _require_lifecycles(policy)
         analyser = Analyser(schemas)
         if revisions is None:
-            head = assess(read_worktree(layout), analyser, schemas, policy, as_of)
+            head = assess(read_worktree(layout, overlay), analyser, schemas, policy, as_of)
             findings = engine.finalize(head.findings, head.catalog, policy, as_of)
             digest = _digest(config_blobs(layout))
             return _evaluation(layout, as_of, head, policy, schemas, findings, digest)

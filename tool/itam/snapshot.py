@@ -8,6 +8,7 @@ of the root, pipes, non-YAML files) as findings. Nothing is parsed here.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,8 +41,13 @@ class Snapshot:
         return len(self.files) + len(self.findings)
 
 
-def read_worktree(layout: Layout) -> Snapshot:
-    """Every registry file of the work tree."""
+def read_worktree(layout: Layout, overlay: Mapping[str, bytes | None] | None = None) -> Snapshot:
+    """Every registry file of the work tree.
+
+    ``overlay`` replaces files (path relative to the root → new bytes, or
+    None for a deletion) without touching the disk: how a command that edits
+    judges what it would write against the whole registry before writing it.
+    """
     sources, findings = files.scan(layout.root, layout.registry)
     contents = {}
     for source in sources:
@@ -56,6 +62,13 @@ def read_worktree(layout: Layout) -> Snapshot:
                     file=source.rel,
                 )
             )
+    if overlay:
+        for rel, data in overlay.items():
+            if data is None:
+                contents.pop(rel, None)
+            else:
+                contents[rel] = data
+        contents = dict(sorted(contents.items()))
     return Snapshot(contents, findings)
 
 
