@@ -191,8 +191,19 @@ def test_the_pull_request_workflow_validates_the_change_against_its_base(
         assert min(checkouts) < min(validating)
         scripts = " ".join(run_scripts(workflow))
         assert "--format github" in scripts
-        assert "--format markdown" in scripts
+        assert '--also "markdown:' in scripts
         assert "GITHUB_STEP_SUMMARY" in scripts
+        # One evaluation writes the annotations and the summary.
+        assert scripts.count("itam validate") == 1
+        assert _restores_the_cache(workflow), f"{name} does not restore .itam-cache"
+
+
+def _restores_the_cache(workflow: dict[str, Any]) -> bool:
+    return any(
+        str(s.get("uses", "")).startswith("actions/cache@")
+        and s.get("with", {}).get("path") == ".itam-cache"
+        for s in steps(workflow)
+    )
 
 
 def test_the_nightly_workflow_runs_on_a_schedule(workflows: dict[str, dict[str, Any]]) -> None:
@@ -207,6 +218,8 @@ def test_the_nightly_workflow_runs_on_a_schedule(workflows: dict[str, dict[str, 
         scripts = run_scripts(workflow)
         assert any("itam validate" in s for s in scripts)
         assert not any("--base" in s for s in scripts), "nightly judges the whole registry"
+        assert " ".join(scripts).count("itam validate") == 1
+        assert _restores_the_cache(workflow), f"{name} does not restore .itam-cache"
     assert "nightly.yaml" in scheduled
 
 

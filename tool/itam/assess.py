@@ -10,7 +10,7 @@ comparison with a base revision come later, in ``itam.evaluation``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from itam import integrity
@@ -36,7 +36,7 @@ class Judged:
 
 def assess(
     snapshot: Snapshot,
-    analyse: Callable[[str, bytes], FileResult],
+    analyse: Callable[[Mapping[str, bytes]], Mapping[str, FileResult]],
     schemas: SchemaSet,
     policy: Policy,
     as_of: dt.date,
@@ -44,8 +44,8 @@ def assess(
     """Loader, schema, integrity and policy findings of ``snapshot``."""
     findings = list(snapshot.findings)
     entities = []
-    for rel, source in sorted(snapshot.files.items()):
-        result = analyse(rel, source)
+    results = analyse(dict(sorted(snapshot.files.items())))
+    for result in results.values():
         findings.extend(result.findings)
         if result.entity is not None:
             entities.append(result.entity)

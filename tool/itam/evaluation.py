@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from itam.analysis import RunOptions
 from itam.assess import Judged, assess
 from itam.changes import ChangeSet, compare
 from itam.derive import Derived
@@ -62,6 +63,7 @@ from itam.report import Report, RuleNote, Transition
 from itam.rules import catalogue
 from itam.schemas import SchemaSet
 from itam.snapshot import (
+    Snapshot,
     config_blobs,
     config_blobs_at,
     extract_config,
@@ -124,23 +126,23 @@ class Evaluation:
 
     def report(self, only: Callable[[Finding], bool] | None = None) -> Report:
         """The run's report; ``only`` limits which findings it holds."""
-        findings = self.findings if only is None else [f for f in self.findings if only(f)]
         known = catalogue(self.policy)
         notes = {
             rule: RuleNote(info.id, info.severity, info.summary, info.why)
-            for rule in sorted({f.rule for f in findings})
+            for rule in sorted({f.rule for f in self.findings})
             if (info := known.get(rule)) is not None
         }
-        return Report(
+        report = Report(
             root=str(self.root),
             as_of=self.as_of.isoformat(),
             entities=len(self.catalog),
             files=self.files,
-            findings=findings,
+            findings=self.findings,
             base=self.base,
             transitions=self.transitions,
             rules=notes,
         )
+        return report if only is None else report.select(only)
 
 
 @contextmanager
@@ -163,34 +165,75 @@ def evaluate(
     revisions: Revisions | None = None,
     at: str | None = None,
     overlay: Mapping[str, bytes | None] | None = None,
+    options: RunOptions | None = None,
 ) -> Evaluation:
     """Judge the registry at ``layout`` as of ``as_of``.
-
-    ``overlay`` judges the work tree with some files replaced or deleted
-    (see ``snapshot.read_worktree``): what an editing command is about to write.
 
     With ``revisions``, compare with the merge base of ``revisions.base`` (and
     judge the commit ``revisions.head`` instead of the work tree when given).
     With ``at``, judge the registry as it stood at that commit, read from git
     objects with that commit's schemas and policies; nothing is checked out.
+    ``overlay`` judges the work tree with some files replaced or deleted
+    (see ``snapshot.read_worktree``): what an editing command is about to write.
+    ``options`` sets the analysis cache, the worker processes and a progress
+    callback; the findings are the same whatever they are.
     """
+    options = options or RunOptions()
     with _gc_paused():
         if at is not None:
-            return _at_commit(layout, as_of, at)
+            return _at_commit(layout, as_of, at, options)
         schemas, policy = load_config(layout)
         _require_lifecycles(policy)
-        analyser = Analyser(schemas)
-        if revisions is None:
-            head = assess(read_worktree(layout, overlay), analyser, schemas, policy, as_of)
-            findings = engine.finalize(head.findings, head.catalog, policy, as_of)
-            digest = _digest(config_blobs(layout))
-            return _evaluation(layout, as_of, head, policy, schemas, findings, digest)
-        return _compare(layout, as_of, revisions, schemas, policy, analyser)
+        if revisions is not None:
+            return _compare(layout, as_of, revisions, schemas, policy, options)
+        return _worktree(layout, as_of, read_worktree(layout, overlay), schemas, policy, options)
+
+
+def _worktree(
+    layout: Layout,
+    as_of: dt.date,
+    snapshot: Snapshot,
+    schemas: SchemaSet,
+    policy: Policy,
+    options: RunOptions,
+) -> Evaluation:
+    blobs = config_blobs(layout)
+    analyser = Analyser(schemas, options, _schemas_digest(blobs))
+    head = assess(snapshot, analyser.many, schemas, policy, as_of)
+    findings = engine.finalize(head.findings, head.catalog, policy, as_of)
+    return _evaluation(layout, as_of, head, policy, schemas, findings, _digest(blobs))
+
+
+def report_of(layout: Layout, as_of: dt.date, options: RunOptions) -> Report:
+    """``evaluate(layout, as_of, options=options).report()`` for the work
+    tree, remembered in the cache: with nothing changed since a run (files,
+    schemas, policies, tool, date), its report is given again unjudged."""
+    from itam.analysis import runs
+
+    if options.cache is None:
+        return evaluate(layout, as_of, options=options).report()
+    # The files read once: the report kept is that of the bytes the key names.
+    snapshot = read_worktree(layout)
+    key = runs.run_key(snapshot.files, snapshot.findings, config_blobs(layout), as_of)
+    report = runs.recall(options.cache, key, layout.root)
+    if report is None:
+        with _gc_paused():
+            schemas, policy = load_config(layout)
+            _require_lifecycles(policy)
+            judged = _worktree(layout, as_of, snapshot, schemas, policy, options)
+        report = judged.report()
+        runs.remember(options.cache, key, report)
+    return report
 
 
 def _digest(blobs: dict[str, str]) -> str:
     text = "".join(f"{path}\0{blob}\n" for path, blob in sorted(blobs.items()))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _schemas_digest(blobs: dict[str, str]) -> str:
+    """What per-file analysis reads of the configuration: the schemas alone."""
+    return _digest({path: blob for path, blob in blobs.items() if path.startswith("schemas/")})
 
 
 def _config_at(view: GitView, commit: git.Commit) -> tuple[SchemaSet, Policy]:
@@ -216,17 +259,18 @@ def _union(first: list[Finding], second: list[Finding]) -> list[Finding]:
     return first + [f for f in second if finding_key(f) not in seen]
 
 
-def _at_commit(layout: Layout, as_of: dt.date, ref: str) -> Evaluation:
+def _at_commit(layout: Layout, as_of: dt.date, ref: str, options: RunOptions) -> Evaluation:
     from itam.gitsource import GitView  # GitPython costs ~70 ms to import
 
     view = GitView(layout.root)
     commit = view.commit(ref)
     schemas, policy = _config_at(view, commit)
     _require_lifecycles(policy)
-    judged = assess(read_commit(view, commit), Analyser(schemas), schemas, policy, as_of)
+    blobs = config_blobs_at(view, commit)
+    analyser = Analyser(schemas, options, _schemas_digest(blobs))
+    judged = assess(read_commit(view, commit), analyser.many, schemas, policy, as_of)
     findings = engine.finalize(judged.findings, judged.catalog, policy, as_of)
-    digest = _digest(config_blobs_at(view, commit))
-    return _evaluation(layout, as_of, judged, policy, schemas, findings, digest)
+    return _evaluation(layout, as_of, judged, policy, schemas, findings, _digest(blobs))
 
 
 def _require_lifecycles(policy: Policy) -> None:
@@ -273,7 +317,7 @@ def _compare(
     revisions: Revisions,
     schemas: SchemaSet,
     policy: Policy,
-    analyser: Analyser,
+    options: RunOptions,
 ) -> Evaluation:
     from itam.gitsource import GitView  # GitPython costs ~70 ms to import
 
@@ -291,8 +335,10 @@ def _compare(
     base_snapshot = read_commit(view, merge_base, reuse=head_snapshot)
     base_config = config_blobs_at(view, merge_base)
 
-    head = assess(head_snapshot, analyser, schemas, policy, as_of)
-    base = assess(base_snapshot, analyser, schemas, policy, as_of)
+    # Judged by the head's schemas: one analysis serves both revisions.
+    analyser = Analyser(schemas, options, _schemas_digest(head_config))
+    head = assess(head_snapshot, analyser.many, schemas, policy, as_of)
+    base = assess(base_snapshot, analyser.many, schemas, policy, as_of)
     changes = compare(
         base.catalog, head.catalog, base_snapshot.files, head_snapshot.files, merge_base.hexsha
     )

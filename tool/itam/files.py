@@ -115,6 +115,100 @@ def scan(root: Path, folder: Path) -> tuple[list[SourceFile], list[Finding]]:
     return sources, findings
 
 
+def read_registry(root: Path, folder: Path, cap: int) -> tuple[dict[str, bytes], list[Finding]]:
+    """The bytes of every YAML file under ``folder`` by path relative to
+    ``root`` (sorted), at most ``cap + 1`` bytes each, and findings for the
+    rest: what ``scan`` refuses, and files that cannot be read.
+
+    A registry is mostly plain files with plain names, and at 100,000 of
+    them the cost of pathlib and of a stat per file shows: those are read
+    straight from the directory listing (its file type needs no stat), opened
+    without following a link that may have replaced them since. Anything
+    else takes ``scan``'s careful path.
+    """
+    root = root.resolve()
+    contents: dict[str, bytes] = {}
+    findings: list[Finding] = []
+    start = str(folder.resolve())
+    prefix = len(str(root)) + 1
+    pending = [start]
+    while pending:
+        where = pending.pop()
+        try:
+            entries = sorted(os.scandir(where), key=lambda e: e.name)
+        except OSError as exc:
+            rel = where[prefix:].replace(os.sep, "/")
+            findings.append(_unreadable(rel, exc))
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            rel = entry.path[prefix:].replace(os.sep, "/")
+            plain = not _BAD_NAME.search(name) and not entry.is_symlink()
+            if plain and entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            elif plain and entry.is_file(follow_symlinks=False) and is_yaml(name):
+                try:
+                    contents[rel] = _read_plain(entry.path, cap)
+                except OSError as exc:
+                    findings.append(_unreadable(rel, exc))
+            else:
+                _careful(Path(entry.path), root, rel, contents, findings, cap)
+    return dict(sorted(contents.items())), findings
+
+
+def _careful(
+    path: Path, root: Path, rel: str, contents: dict[str, bytes], findings: list[Finding], cap: int
+) -> None:
+    refusal = _refusal(path, root, rel)
+    if refusal is not None:
+        findings.append(refusal)
+    elif not is_yaml(path.name):
+        findings.append(not_yaml(rel))
+    else:
+        try:
+            contents[rel] = read_capped(path, cap)
+        except OSError as exc:
+            findings.append(_unreadable(rel, exc))
+
+
+def _unreadable(rel: str, exc: OSError) -> Finding:
+    return Finding(
+        "file.unreadable", Severity.ERROR, f"cannot read: {exc.strerror}", file=shown_name(rel)
+    )
+
+
+def _read_plain(path: str, cap: int) -> bytes:
+    # O_NOFOLLOW: a file swapped for a link since the listing is refused, not followed.
+    handle = os.open(
+        path,
+        os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY | getattr(os, "O_NOFOLLOW", 0),
+    )
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a pipe, socket or device)")
+        # Ask for the size the file says it has plus one byte: a short read
+        # is the end of the file (the usual case, one call); a full one means
+        # it grew since, and the rest is read up to the cap.
+        want = min(info.st_size + 1, cap + 1)
+        first = os.read(handle, want)
+        if len(first) < want:
+            return first
+        chunks = [first]
+        left = cap + 1 - len(first)
+        while left > 0:
+            chunk = os.read(handle, min(1 << 16, left))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(handle)
+
+
 def config_files(root: Path, folder: Path, wanted: Callable[[str], bool]) -> list[SourceFile]:
     """The files under ``folder`` whose name ``wanted`` accepts, sorted.
 

@@ -9,7 +9,8 @@ needs nothing above ``findings``.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from itam.findings import Finding, Severity
 
@@ -48,6 +49,16 @@ class Report:
     transitions: list[Transition] = field(default_factory=list)
     # The catalogue's entry of each rule the findings name.
     rules: dict[str, RuleNote] = field(default_factory=dict)
+
+    def select(self, only: Callable[[Finding], bool]) -> Report:
+        """This report limited to the findings ``only`` keeps, and their rules."""
+        findings = [f for f in self.findings if only(f)]
+        named = {f.rule for f in findings}
+        return replace(
+            self,
+            findings=findings,
+            rules={rule: note for rule, note in self.rules.items() if rule in named},
+        )
 
     @property
     def compared(self) -> bool:

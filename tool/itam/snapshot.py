@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from itam import files
 from itam.errors import ConfigError
-from itam.findings import Finding, Severity
+from itam.findings import Finding
 from itam.gitsource import GitView, blob_sha, split_tree
 from itam.layout import REGISTRY_FOLDER, Layout
 from itam.yamlsafe import MAX_FILE_BYTES
@@ -48,20 +48,7 @@ def read_worktree(layout: Layout, overlay: Mapping[str, bytes | None] | None = N
     None for a deletion) without touching the disk: how a command that edits
     judges what it would write against the whole registry before writing it.
     """
-    sources, findings = files.scan(layout.root, layout.registry)
-    contents = {}
-    for source in sources:
-        try:
-            contents[source.rel] = files.read_capped(source.path, MAX_FILE_BYTES)
-        except OSError as exc:
-            findings.append(
-                Finding(
-                    "file.unreadable",
-                    Severity.ERROR,
-                    f"cannot read: {exc.strerror}",
-                    file=source.rel,
-                )
-            )
+    contents, findings = files.read_registry(layout.root, layout.registry, MAX_FILE_BYTES)
     if overlay:
         for rel, data in overlay.items():
             if data is None:

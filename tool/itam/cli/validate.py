@@ -10,8 +10,50 @@ from pathlib import Path
 
 import click
 
-from itam.cli.options import FORMATS, as_of_option, emit, output_option, root_option
+from itam.cli.options import (
+    FORMATS,
+    analysis_options,
+    as_of_option,
+    emit,
+    output_option,
+    root_option,
+    run_options,
+)
 from itam.findings import Finding
+from itam.output import write_output
+
+
+def _also(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[tuple[str, Path], ...]:
+    out = []
+    for value in values:
+        name, sep, path = value.partition(":")
+        if not sep or not path:
+            raise click.BadParameter(f"{value!r} is not FORMAT:FILE")
+        if name not in FORMATS:
+            raise click.BadParameter(
+                f"{name!r} is not a format; the formats are: {', '.join(FORMATS)}"
+            )
+        out.append((name, Path(path)))
+    return tuple(out)
+
+
+def _inside_root(path: Path, root: Path) -> Path:
+    resolved = path.resolve()
+    if resolved != root and root not in resolved.parents:
+        raise click.BadParameter(f"{path} is outside the registry root {root}", param_hint="PATHS")
+    return resolved
+
+
+def _selector(root: Path, only: list[Path]) -> Callable[[Finding], bool]:
+    def selected(finding: Finding) -> bool:
+        if finding.file is None:
+            return True
+        path = root / finding.file
+        return any(path == p or p in path.parents for p in only)
+
+    return selected
 
 
 @click.command()
@@ -38,6 +80,16 @@ from itam.findings import Finding
     help="Output format (default: text; github when GITHUB_ACTIONS=true, as in GitHub Actions).",
 )
 @output_option
+@click.option(
+    "--also",
+    "also",
+    multiple=True,
+    metavar="FORMAT:FILE",
+    callback=_also,
+    help="Also write the report in FORMAT to FILE, from the same run (repeatable): "
+    "annotations on standard output and a job summary in one pass.",
+)
+@run_options
 def validate(
     paths: tuple[Path, ...],
     root: Path | None,
@@ -46,6 +98,10 @@ def validate(
     head: str | None,
     fmt: str | None,
     output: Path | None,
+    also: tuple[tuple[str, Path], ...],
+    no_cache: bool,
+    jobs: int,
+    progress: bool | None,
 ) -> None:
     """Check the registry against its schemas and integrity rules.
 
@@ -55,10 +111,13 @@ def validate(
     transitions, deletions, immutable fields), and only errors the change
     introduces or that sit on entities it touches fail the run.
 
+    Per-file results are cached in .itam-cache/ (git-ignored) and parsing
+    uses every core; the findings are the same either way.
+
     Exit 0 when no blocking error is found, 1 when one is, 2 on a usage or
     configuration error.
     """
-    from itam.evaluation import evaluate
+    from itam.evaluation import evaluate, report_of
     from itam.gitsource import check_ref
     from itam.layout import Layout
     from itam.pullrequest import Revisions
@@ -72,28 +131,17 @@ def validate(
             check_ref(ref)  # before anything else runs, git included
     layout = Layout.at(root)
     only = [_inside_root(p, layout.root) for p in paths]
-    revisions = Revisions(base, head) if base is not None else None
-    evaluation = evaluate(layout, as_of, revisions)
-    report = evaluation.report(_selector(layout.root, only) if only else None)
+    with analysis_options(layout.root, no_cache, jobs, progress) as options:
+        if base is None:
+            report = report_of(layout, as_of, options)
+        else:
+            report = evaluate(layout, as_of, Revisions(base, head), options=options).report()
+    if only:
+        report = report.select(_selector(layout.root, only))
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    for extra, path in also:
+        write_output(path, REPORTERS[extra](report))
     if emit(REPORTERS[fmt](report), output):
         click.echo(summary_line(report), err=True)
     sys.exit(report.exit_code)
-
-
-def _inside_root(path: Path, root: Path) -> Path:
-    resolved = path.resolve()
-    if resolved != root and root not in resolved.parents:
-        raise click.BadParameter(f"{path} is outside the registry root {root}", param_hint="PATHS")
-    return resolved
-
-
-def _selector(root: Path, only: list[Path]) -> Callable[[Finding], bool]:
-    def selected(finding: Finding) -> bool:
-        if finding.file is None:
-            return True
-        path = root / finding.file
-        return any(path == p or p in path.parents for p in only)
-
-    return selected
