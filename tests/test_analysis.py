@@ -209,3 +209,23 @@ def test_the_progress_line_waits_a_second_then_rewrites_itself(
 
 def test_no_progress_on_a_pipe(broken: Path, validate: Validate) -> None:
     assert "itam: parsed" not in validate(broken).stderr
+
+
+def test_pull_request_mode_gives_the_same_marks_from_the_cache(
+    broken: Path, validate: Validate
+) -> None:
+    git(broken, "switch", "-qc", "pr")
+    edit(broken, LT1, "memory_gb: lots", "memory_gb: 16")  # fixes a base error
+    edit(broken, LT2, "\nkind: laptop\n", "\nkind: laptop\nnot_a_field: 1\n")  # a new one
+    git(broken, "commit", "-qam", "change")
+    expected = validate(broken, "--base", "main", "--format", "json", "--no-cache")
+    first = validate(broken, "--base", "main", "--format", "json")
+    second = validate(broken, "--base", "main", "--format", "json")  # base keys remembered
+    assert first.stdout == second.stdout == expected.stdout
+    marks = {f.get("change") for f in expected.json()["findings"]}
+    assert {"new", "base"} <= marks
+    with sqlite3.connect(broken / CACHE / DATABASE) as db:
+        (bases,) = db.execute(
+            "SELECT count(*) FROM runs WHERE hex(substr(key, 1, 4)) = '62617365'"
+        ).fetchone()
+    assert bases == 1

@@ -58,7 +58,7 @@ from itam.policy.context import Context
 from itam.policy.diff import describe_policy_changes
 from itam.policy.load import load_config
 from itam.policy.model import Policy
-from itam.pullrequest import Revisions, classify, finding_key
+from itam.pullrequest import FindingKey, Revisions, classify, finding_key
 from itam.report import Report, RuleNote, Transition
 from itam.rules import catalogue
 from itam.schemas import SchemaSet
@@ -311,6 +311,36 @@ def _evaluation(
     )
 
 
+def _judge_base(
+    snapshot: Snapshot,
+    analyser: Analyser,
+    schemas: SchemaSet,
+    policy: Policy,
+    as_of: dt.date,
+    config: dict[str, str],
+) -> tuple[Catalog, set[FindingKey]]:
+    """The base's entities and the keys of its findings under the head's rules.
+
+    Classifying needs only which findings the base had; they are remembered
+    in the cache under a key of the base's files, the head's rules and the
+    date, so the next push on the same base judges the head alone.
+    """
+    from itam.analysis import runs
+
+    cache = analyser.options.cache
+    key = runs.run_key(snapshot.files, snapshot.findings, config, as_of)
+    before = runs.recall_keys(cache, key) if cache is not None else None
+    if before is not None:
+        results = analyser.many(dict(sorted(snapshot.files.items())))
+        return Catalog(r.entity for r in results.values() if r.entity is not None), before
+    base = assess(snapshot, analyser.many, schemas, policy, as_of)
+    findings = engine.finalize(base.findings, base.catalog, policy, as_of)
+    before = {finding_key(f) for f in findings}
+    if cache is not None:
+        runs.remember_keys(cache, key, before)
+    return base.catalog, before
+
+
 def _compare(
     layout: Layout,
     as_of: dt.date,
@@ -338,9 +368,9 @@ def _compare(
     # Judged by the head's schemas: one analysis serves both revisions.
     analyser = Analyser(schemas, options, _schemas_digest(head_config))
     head = assess(head_snapshot, analyser.many, schemas, policy, as_of)
-    base = assess(base_snapshot, analyser.many, schemas, policy, as_of)
+    base_catalog, before = _judge_base(base_snapshot, analyser, schemas, policy, as_of, head_config)
     changes = compare(
-        base.catalog, head.catalog, base_snapshot.files, head_snapshot.files, merge_base.hexsha
+        base_catalog, head.catalog, base_snapshot.files, head_snapshot.files, merge_base.hexsha
     )
     head.context.changes = changes
     changed_config = {
@@ -359,8 +389,7 @@ def _compare(
         introduced += describe_policy_changes(base_policy, policy, changed_config)
     introduced = [f.with_(change="new") for f in introduced]
     head_findings = engine.finalize(head.findings + introduced, head.catalog, policy, as_of)
-    base_findings = engine.finalize(base.findings, base.catalog, policy, as_of)
-    findings = classify(head_findings, base_findings, changes, changed_config)
+    findings = classify(head_findings, before, changes, changed_config)
     digest = _digest(head_config)
     return _evaluation(
         layout, as_of, head, policy, schemas, findings, digest, base=merge_base.hexsha

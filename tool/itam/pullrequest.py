@@ -27,7 +27,11 @@ class Revisions:
     head: str | None = None
 
 
-def finding_key(finding: Finding) -> tuple[str, str, str, str]:
+FindingKey = tuple[str, str, str, str]
+"""Rule, entity or file, path, and message where there is no entity."""
+
+
+def finding_key(finding: Finding) -> FindingKey:
     """What makes two findings the same finding, across revisions or policies."""
     # By rule, entity and place, not by message, so that a count in a message
     # changing does not make a finding new. Findings on no entity (a refused
@@ -38,15 +42,15 @@ def finding_key(finding: Finding) -> tuple[str, str, str, str]:
 
 
 def classify(
-    head: list[Finding], base: list[Finding], changes: ChangeSet, changed_config: set[str]
+    head: list[Finding], before: set[FindingKey], changes: ChangeSet, changed_config: set[str]
 ) -> list[Finding]:
     """Mark each head finding new, touched or base; findings already marked
     (the change rules' ones are ``new``) keep their mark.
 
     ``changed_config`` holds the policy and schema files the change edits: a
-    waiver finding in such a file is the change's to fix.
+    waiver finding in such a file is the change's to fix. ``before`` holds
+    the ``finding_key`` of every finding on the base.
     """
-    before = {finding_key(f) for f in base}
     touched = changes.touched_ids
     out = []
     for finding in head:

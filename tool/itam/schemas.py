@@ -20,6 +20,7 @@ and ``x-message`` (what to tell a person when a pattern or format fails).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -303,6 +304,23 @@ class _Annotations:
 
 def values_at(data: Any, tokens: Tokens, pointer: str = "") -> Iterator[tuple[str, Any]]:
     """Each value found at ``tokens`` in ``data``, with its JSON pointer."""
+    if WILDCARD not in tokens:
+        # The common case (model, owner, location): one lookup per token, and
+        # the pointer, the same for every entity, built once.
+        for token in tokens:
+            if not isinstance(data, dict) or token not in data:
+                return iter(())
+            data = data[token]
+        return iter(((pointer + _pointer_of(tokens), data),))
+    return _values_at(data, tokens, pointer)
+
+
+@functools.cache
+def _pointer_of(tokens: Tokens) -> str:
+    return "".join(f"/{escape(token)}" for token in tokens)
+
+
+def _values_at(data: Any, tokens: Tokens, pointer: str) -> Iterator[tuple[str, Any]]:
     if not tokens:
         yield pointer, data
         return

@@ -71,6 +71,10 @@ def recall(folder: Path, key: bytes, root: Path) -> Report | None:
 
 def remember(folder: Path, key: bytes, report: Report) -> None:
     """Keep ``report`` under ``key``; failing to is only slower next time."""
+    _store(folder, key, _encode(report))
+
+
+def _store(folder: Path, key: bytes, value: str) -> None:
     path = folder / DATABASE
     if not path.is_file():
         return  # the analysis cache creates it (and its .gitignore)
@@ -82,7 +86,7 @@ def remember(folder: Path, key: bytes, report: Report) -> None:
         db.execute("BEGIN")
         db.execute(
             "INSERT OR REPLACE INTO runs (key, stamp, value) VALUES (?, ?, ?)",
-            (key, time.time_ns(), _encode(report)),
+            (key, time.time_ns(), value),
         )
         db.execute(
             "DELETE FROM runs WHERE key NOT IN (SELECT key FROM runs ORDER BY stamp DESC LIMIT ?)",
@@ -132,3 +136,40 @@ def _decode(text: Any, root: Path) -> Report:
         findings=[decode_final(f) for f in findings],
         rules=notes,
     )
+
+
+def recall_keys(folder: Path, key: bytes) -> set[tuple[str, str, str, str]] | None:
+    """The finding keys of a base revision remembered under ``key``, or None."""
+    path = folder / DATABASE
+    if not path.is_file():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(path, timeout=1.0)) as db:
+            db.execute(_TABLE)
+            row = db.execute("SELECT value FROM runs WHERE key = ?", (b"base" + key,)).fetchone()
+    except sqlite3.Error:
+        return None
+    if row is None:
+        return None
+    try:
+        value = decode_json(row[0]) if isinstance(row[0], str) else None
+    except Unreadable:
+        return None
+    if not isinstance(value, list):
+        return None
+    keys = set()
+    for item in value:
+        if (
+            not isinstance(item, list)
+            or len(item) != 4
+            or not all(isinstance(x, str) for x in item)
+        ):
+            return None
+        keys.add((item[0], item[1], item[2], item[3]))
+    return keys
+
+
+def remember_keys(folder: Path, key: bytes, keys: set[tuple[str, str, str, str]]) -> None:
+    """Keep a base revision's finding keys: the next push of a pull request
+    on the same base (or another pull request on it) need not judge it again."""
+    _store(folder, b"base" + key, encode_json(sorted(keys)))
