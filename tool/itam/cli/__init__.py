@@ -61,13 +61,39 @@ def cli() -> None:
 
 def _register() -> None:
     # Each verb group in its own module; the table is explicit, not discovered.
-    from itam.cli import policy, report, show, site, validate
+    from itam.cli import (
+        edit,
+        export,
+        importing,
+        inventory,
+        policy,
+        reconcile,
+        reference,
+        report,
+        show,
+        site,
+        validate,
+    )
 
-    cli.add_command(validate.validate)
-    cli.add_command(show.show)
-    cli.add_command(policy.policy)
-    cli.add_command(report.report)
-    cli.add_command(site.site)
+    for command in (
+        validate.validate,
+        show.show,
+        inventory.list_,
+        inventory.history,
+        policy.policy,
+        report.report,
+        site.site,
+        edit.new,
+        edit.transition,
+        edit.audit,
+        edit.audit_session,
+        edit.fmt,
+        importing.import_group,
+        export.export,
+        reconcile.reconcile,
+        reference.reference,
+    ):
+        cli.add_command(command)
 
 
 _register()
