@@ -318,6 +318,25 @@ def _refusal(path: Path, root: Path, rel: str) -> Finding | None:
     return None
 
 
+def read_input(path: Path, cap: int, what: str, too_large: str) -> bytes:
+    """The bytes of a file named on the command line (an export, a map, a
+    scan list), at most ``cap``; ConfigError (exit 2) naming it and why it
+    cannot be read: missing, a folder (``what`` names what was wanted: "map
+    file"), a pipe, or larger than ``cap`` (``too_large`` says what to do)."""
+    shown = escaped(str(path))
+    try:
+        data = read_capped(path, cap)
+    except FileNotFoundError:
+        raise ConfigError(f"{shown}: no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{shown}: is a folder, not a {what}") from None
+    except OSError as exc:
+        raise ConfigError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > cap:
+        raise ConfigError(f"{shown}: larger than {cap:,} bytes; {too_large}")
+    return data
+
+
 def read_capped(path: Path, cap: int) -> bytes:
     """Read at most ``cap + 1`` bytes, so a huge file is seen as too large, not loaded.
 
