@@ -113,9 +113,9 @@ def run_itam(*args: str | Path, env: dict[str, str] | None = None) -> Result:
 
 
 def copy_registry(dest: Path, with_git: bool = True) -> Path:
-    """A copy of the bundled registry (registry/, schemas/, policies/) in ``dest``."""
+    """A copy of the bundled registry (registry/, schemas/, policies/, reference/) in ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("registry", "schemas", "policies"):
+    for name in ("registry", "schemas", "policies", "reference"):
         if (PROJECT / name).exists():
             shutil.copytree(PROJECT / name, dest / name)
     if with_git:

@@ -16,7 +16,7 @@ def _monorepo(tmp_path: Path) -> tuple[Path, Path]:
     top = tmp_path / "mono"
     root = top / "it" / "assets"
     root.mkdir(parents=True)
-    for name in ("registry", "schemas", "policies"):
+    for name in ("registry", "schemas", "policies", "reference"):
         shutil.copytree(PROJECT / name, root / name)
     (top / "README.md").write_text("other projects live here too\n", encoding="utf-8")
     git(top, "init", "--quiet", "--initial-branch=main")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from itam.derive import Derived
+from itam.derive import Derived, ScheduledMaintenance
 from itam.errors import ConfigError
 from itam.evaluation import Evaluation
 from itam.findings import Finding
+from itam.reference.model import Milestone
 from itam.suggest import did_you_mean
+from itam.support import Support
 
 
 def describe(evaluation: Evaluation, entity_id: str) -> dict[str, Any]:
@@ -38,9 +40,39 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _maintenance(item: ScheduledMaintenance) -> dict[str, Any]:
+    return {
+        "type": item.schedule.name,
+        "due": _iso(item.due),
+        "last": _iso(item.last),
+        "interval_days": item.interval_days,
+    }
+
+
+def _milestone(value: Milestone) -> str | bool | None:
+    return value if isinstance(value, bool) or value is None else value.isoformat()
+
+
+def _support(item: Support) -> dict[str, Any]:
+    release = item.release
+    return {
+        "source": item.source,
+        "name": item.name,
+        "version": item.version,
+        "product": item.product,
+        "cycle": item.cycle,
+        "label": release.label if release else None,
+        "end_of_support": _milestone(release.eol) if release else None,
+        "extended_support": _milestone(release.eoes) if release else None,
+        "reference": item.file,
+        "unmatched": item.problem,
+    }
+
+
 def derived_dict(derived: Derived) -> dict[str, Any]:
     """Derived values as JSON-ready data (dates as ISO strings)."""
     plan = derived.depreciation
+    upcoming = derived.next_maintenance
     return {
         "warranty_end": _iso(derived.warranty_end),
         "warranty_from": derived.warranty_source,
@@ -55,6 +87,9 @@ def derived_dict(derived: Derived) -> dict[str, Any]:
         "depreciation": (
             {"months": plan.months, "salvage_percent": plan.salvage_percent} if plan else None
         ),
+        "next_maintenance": _maintenance(upcoming) if upcoming else None,
+        "maintenance": [_maintenance(item) for item in derived.maintenance],
+        "software": [_support(item) for item in derived.software],
     }
 
 
@@ -71,18 +106,43 @@ def _finding(finding: Finding) -> dict[str, Any]:
     }
 
 
+def _maintenance_rows(d: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    rows: list[tuple[str, Any, Any]] = []
+    for index, item in enumerate(d["maintenance"]):
+        last = f"last done {item['last']}" if item["last"] else "never done"
+        note = f"{item['type']} every {item['interval_days']} days; {last}"
+        label = "next maintenance" if index == 0 else "maintenance due"
+        rows.append((label, item["due"] or "unknown (no job or purchase date)", note))
+    return rows
+
+
+def _support_rows(d: dict[str, Any], as_of: str) -> list[tuple[str, Any, Any]]:
+    rows: list[tuple[str, Any, Any]] = []
+    for item in d["software"]:
+        recorded = " ".join(p for p in (item["name"], item["version"]) if p)
+        label = f"{item['source']} support"
+        if item["unmatched"]:
+            rows.append((label, "unknown", f"{recorded}: {item['unmatched']}"))
+            continue
+        release = f"{item['product']} {item['cycle']}" + (
+            f" ({item['label']})" if item["label"] else ""
+        )
+        end = item["end_of_support"]
+        if end is True or (isinstance(end, str) and end < as_of):
+            value = "ended" if end is True else f"ended {end}"
+        elif isinstance(end, str):
+            value = f"until {end}"
+        else:
+            value = "no end announced"
+        extended = item["extended_support"]
+        more = f"; extended support until {extended}" if isinstance(extended, str) else ""
+        rows.append((label, value, f"{recorded} is {release}, {item['reference']}{more}"))
+    return rows
+
+
 def render_text(info: dict[str, Any]) -> str:
     """The description as aligned lines for a terminal."""
     d = info["derived"]
-    lines = [
-        f"{info['id']}  ({info['kind']})  {info['name'] or ''}",
-        f"  file:            {info['file']}",
-    ]
-    if info["status"] is not None:
-        lines.append(
-            f"  status:          {info['status']} ({info['state_class'] or 'unknown state'})"
-        )
-    lines.append(f"  as of:           {info['as_of']}")
     rows: list[tuple[str, Any, Any]] = [
         ("warranty ends", d["warranty_end"], d["warranty_from"] and f"from {d['warranty_from']}"),
         ("end of life", d["end_of_life"], None),
@@ -94,13 +154,24 @@ def render_text(info: dict[str, Any]) -> str:
         ),
         ("purchased", d["purchased"], d["age_days"] is not None and f"{d['age_days']} days ago"),
     ]
+    rows += _maintenance_rows(d)
+    rows += _support_rows(d, info["as_of"])
     if d["book_value"] is not None:
         plan = d["depreciation"]
         note = f"straight line over {plan['months']} months, salvage {plan['salvage_percent']}%"
         rows.append(("book value", f"{d['book_value']} {d['currency'] or ''}".strip(), note))
-    for label, value, note in rows:
-        if value is not None:
-            lines.append(f"  {label + ':':<16} {value}" + (f"  ({note})" if note else ""))
+    rows = [row for row in rows if row[1] is not None]
+    # Values line up; the longest label (firmware support) sets the column.
+    width = max([16, *(len(label) + 1 for label, _, _ in rows)])
+
+    def line(label: str, value: Any, note: Any = None) -> str:
+        return f"  {label + ':':<{width}} {value}" + (f"  ({note})" if note else "")
+
+    lines = [f"{info['id']}  ({info['kind']})  {info['name'] or ''}", line("file", info["file"])]
+    if info["status"] is not None:
+        lines.append(line("status", f"{info['status']} ({info['state_class'] or 'unknown state'})"))
+    lines.append(line("as of", info["as_of"]))
+    lines += [line(label, value, note) for label, value, note in rows]
     if info["findings"]:
         lines.append("  findings:")
         for f in info["findings"]:
@@ -109,5 +180,5 @@ def render_text(info: dict[str, Any]) -> str:
                 f"    line {f['line']}: {f['severity']}{waived} [{f['rule']}] {f['message']}"
             )
     else:
-        lines.append("  findings:        none")
+        lines.append(line("findings", "none"))
     return "\n".join(lines) + "\n"

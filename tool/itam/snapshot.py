@@ -76,8 +76,9 @@ def read_commit(view: GitView, commit: git.Commit, reuse: Snapshot | None = None
     return Snapshot(contents, findings, label=commit.hexsha)
 
 
-CONFIG_FOLDERS = ("policies", "schemas")
-"""Folders whose files decide how the registry is judged."""
+CONFIG_FOLDERS = ("policies", "schemas", "reference")
+"""Folders whose files decide how the registry is judged: a pull request that
+edits one (end-of-support dates in reference/ included) changes the rules."""
 
 
 def config_blobs(layout: Layout) -> dict[str, str]:

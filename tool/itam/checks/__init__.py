@@ -21,6 +21,15 @@ from itam.checks.disposal import DisposalAfterRetirement, DisposalEvidence, Disp
 from itam.checks.eol import EolApproaching, EolPassedInService
 from itam.checks.licenses import LicenseExpiredInUse, LicenseSeats, SubscriptionRenewalDue
 from itam.checks.lifecycle import FutureDate, LifecycleState, RequiredFields
+from itam.checks.maintenance import MaintenanceDue, MaintenanceOverdue, MaintenanceUnknownType
+from itam.checks.software import (
+    FirmwareEolApproaching,
+    FirmwareUnmatched,
+    FirmwareUnsupported,
+    SoftwareEolApproaching,
+    SoftwareUnmatched,
+    SoftwareUnsupported,
+)
 from itam.checks.warranty import WarrantyExpiredInService, WarrantyExpiring, WarrantyRequired
 
 CHECKS: dict[str, type[Check]] = {
@@ -36,6 +45,15 @@ CHECKS: dict[str, type[Check]] = {
         AuditOverdue,
         EolApproaching,
         EolPassedInService,
+        MaintenanceDue,
+        MaintenanceOverdue,
+        MaintenanceUnknownType,
+        SoftwareUnsupported,
+        SoftwareEolApproaching,
+        SoftwareUnmatched,
+        FirmwareUnsupported,
+        FirmwareEolApproaching,
+        FirmwareUnmatched,
         DisposalEvidence,
         DisposalVendorCertified,
         DisposalAfterRetirement,

@@ -9,13 +9,14 @@ from itam.checks.base import EXAMPLES_AS_OF, Check, days, in_days
 from itam.findings import Finding
 
 if TYPE_CHECKING:
+    from itam.derive import Derived
     from itam.entities import Entity
     from itam.policy.context import Context
     from itam.policy.model import Rule
 
 
-def _source(entity: Entity) -> tuple[str, str]:
-    if "end_of_life" in entity.data:
+def _source(derived: Derived, entity: Entity) -> tuple[str, str]:
+    if derived.end_of_life_source == "asset":
         return "/end_of_life", "its own end_of_life"
     return "/model", f"model {entity.get('model')}"
 
@@ -48,7 +49,7 @@ class EolApproaching(Check):
                 continue
             left = (eol - ctx.as_of).days
             if 0 <= left <= self.within:
-                where, source = _source(entity)
+                where, source = _source(ctx.derived(entity), entity)
                 yield ctx.finding(
                     rule,
                     entity,
@@ -71,7 +72,7 @@ class EolPassedInService(Check):
         for entity in ctx.select(rule):
             eol = ctx.derived(entity).end_of_life
             if eol is not None and eol < ctx.as_of:
-                where, source = _source(entity)
+                where, source = _source(ctx.derived(entity), entity)
                 yield ctx.finding(
                     rule,
                     entity,

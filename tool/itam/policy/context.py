@@ -10,7 +10,8 @@ from itam.changes import ChangeSet
 from itam.derive import Derived, derive
 from itam.entities import Catalog, Entity
 from itam.findings import Finding
-from itam.policy.model import Depreciation, Policy, Rule, Selector, State
+from itam.policy.model import Depreciation, MaintenanceType, Policy, Rule, Selector, State
+from itam.support import Memo, match_software
 
 
 class Context:
@@ -33,6 +34,8 @@ class Context:
         self._ancestors: dict[str, frozenset[str]] = {}
         # Many rules share a selector; each selection is computed once.
         self._selected: dict[Selector, list[Entity]] = {}
+        # A fleet runs few distinct builds: each is matched to a release once.
+        self._software: Memo = {}
 
     # -- facts about one entity ---------------------------------------------
     def state(self, entity: Entity) -> State | None:
@@ -54,6 +57,14 @@ class Context:
                 model=model,
                 audit_interval=self.audit_interval(entity),
                 plan=self.depreciation(entity),
+                schedules=self.maintenance_schedules(entity),
+                software=match_software(
+                    entity,
+                    model if model is not None and model.kind == "model" else None,
+                    self.policy.software,
+                    self.policy.reference,
+                    self._software,
+                ),
             )
         return found
 
@@ -76,8 +87,15 @@ class Context:
     def matches(self, selector: Selector, entity: Entity) -> bool:
         if selector.kinds is not None and entity.kind not in selector.kinds:
             return False
+        if selector.models is not None:
+            model = entity.get("model")
+            if not isinstance(model, str) or model not in selector.models:
+                return False
         status = entity.get("status")
-        if selector.states is not None and status not in selector.states:
+        # A list or mapping where a name belongs is a schema finding, not a crash.
+        if selector.states is not None and not (
+            isinstance(status, str) and status in selector.states
+        ):
             return False
         if selector.classes is not None:
             state = self.state(entity)
@@ -89,8 +107,9 @@ class Context:
                 t for t in tags if isinstance(t, str)
             ):
                 return False
-        if selector.criticality is not None and entity.get("criticality") not in (
-            selector.criticality
+        criticality = entity.get("criticality")
+        if selector.criticality is not None and not (
+            isinstance(criticality, str) and criticality in selector.criticality
         ):
             return False
         return selector.locations is None or bool(selector.locations & self.locations_of(entity))
@@ -113,6 +132,17 @@ class Context:
             if self.matches(interval.selector, entity):
                 return interval.days
         return None
+
+    def maintenance_schedules(self, entity: Entity) -> tuple[tuple[MaintenanceType, int], ...]:
+        """Each maintenance type that applies to the entity, with the days of
+        its first matching interval."""
+        found = []
+        for schedule in self.policy.maintenance_types:
+            for interval in schedule.intervals:
+                if self.matches(interval.selector, entity):
+                    found.append((schedule, interval.days))
+                    break
+        return tuple(found)
 
     def depreciation(self, entity: Entity) -> Depreciation | None:
         for plan in self.policy.depreciation:

@@ -101,6 +101,10 @@ def _declared(rule: Rule, info: RuleInfo, policy: Policy) -> list[str]:
             out.append(f"      {spec.get('description', '')}")
     if rule.check.startswith("audit."):
         out += _audit_lines(policy)
+    if rule.check.startswith("maintenance."):
+        out += _maintenance_lines(policy)
+    if rule.check.startswith(("software.", "firmware.")):
+        out += _software_lines(policy, "os" if rule.check.startswith("software.") else "firmware")
     return out
 
 
@@ -108,6 +112,32 @@ def _audit_lines(policy: Policy) -> list[str]:
     lines = ["", f"Audit intervals (first match wins; grace {policy.audit_grace_days} days):"]
     for interval in policy.audit_intervals:
         lines.append(f"  {interval.selector.describe()}: every {interval.days} days")
+    return lines
+
+
+def _maintenance_lines(policy: Policy) -> list[str]:
+    lines = ["", "Maintenance types (each applies with its first matching interval):"]
+    for schedule in policy.maintenance_types:
+        lines.append(f"  {schedule.name} (grace {schedule.grace_days} days)")
+        if schedule.description:
+            lines.append(textwrap.indent(_fill(schedule.description), "  "))
+        for interval in schedule.intervals:
+            lines.append(f"      {interval.selector.describe()}: every {interval.days} days")
+    return lines
+
+
+def _software_lines(policy: Policy, source: str) -> list[str]:
+    field = "os.name + os.version" if source == "os" else "model's firmware_family + firmware"
+    lines = ["", f"Software mapping ({field} → product and cycle; first match wins):"]
+    for entry in policy.software:
+        if entry.source == source:
+            lines.append(f"  {', '.join(entry.names)}")
+            lines.append(f"      version {entry.version} → {entry.product} {entry.cycle}")
+    products = sorted({e.product for e in policy.software if e.source == source})
+    lines += ["", "Reference data (the end of support is each release's eol):"]
+    for product_id in products:
+        product = policy.reference.products[product_id]
+        lines.append(f"  {product.file}: {product.title}, {len(product.releases)} release cycles")
     return lines
 
 

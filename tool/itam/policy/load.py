@@ -20,18 +20,29 @@ from itam.policy.model import (
     AuditInterval,
     Depreciation,
     Lifecycle,
+    MaintenanceInterval,
+    MaintenanceType,
     Place,
     Policy,
     Requirement,
     Rule,
     Selector,
+    SoftwareMatch,
     State,
     Waiver,
 )
+from itam.reference.store import load_reference
 from itam.rules import BUILT_IN
 from itam.schema_messages import schema_findings
 from itam.schemas import KindSchema, SchemaSet, standalone
 from itam.suggest import did_you_mean
+from itam.support import DEFAULT_CYCLE, DEFAULT_VERSION, compile_version, cycle_groups, normal
+
+REFERENCE_FOLDER = "reference"
+"""Where the reference data rules judge by lives, beside policies/ (see itam.reference)."""
+
+MAINTENANCE_GRACE_DAYS = 14
+"""Days a maintenance job may be late before it is overdue, unless policies/ say otherwise."""
 
 BUILT_IN_IDS = frozenset(info.id for info in BUILT_IN)
 
@@ -72,7 +83,7 @@ class _Reader:
         if errors:
             more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
             raise ConfigError(errors[0].message + more, rel, errors[0].line)
-        for section in ("audit", "depreciation"):
+        for section in ("audit", "depreciation", "maintenance", "software"):
             if section in doc.data:
                 if section in self.section_places:
                     raise self.fail(
@@ -100,6 +111,10 @@ class _Reader:
                 selector = self.selector(doc, f"/depreciation/{index}/when", item.get("when"))
                 salvage = float(item.get("salvage_percent", 0))
                 self.policy.depreciation.append(Depreciation(selector, item["months"], salvage))
+            if data.get("maintenance"):
+                self.maintenance(doc, data["maintenance"])
+            for index, body in enumerate(data.get("software", [])):
+                self.software(doc, index, body)
         for doc in self.docs:
             data = doc.data  # type: ignore[assignment]
             for index, body in enumerate(data.get("rules", [])):
@@ -107,6 +122,76 @@ class _Reader:
             for index, body in enumerate(data.get("waivers", [])):
                 self.waiver(doc, index, body)
         return self.policy
+
+    def maintenance(self, doc: yamlsafe.Document, body: dict[str, Any]) -> None:
+        grace = body.get("grace_days", MAINTENANCE_GRACE_DAYS)
+        for name, spec in body["types"].items():
+            here = f"/maintenance/types/{name}"
+            intervals = tuple(
+                MaintenanceInterval(
+                    self.selector(doc, f"{here}/intervals/{index}/when", item.get("when")),
+                    item["days"],
+                )
+                for index, item in enumerate(spec["intervals"])
+            )
+            line, column = doc.locate(here)
+            self.policy.maintenance_types.append(
+                MaintenanceType(
+                    name,
+                    " ".join(spec.get("description", "").split()),
+                    intervals,
+                    spec.get("grace_days", grace),
+                    Place(doc.file, line, column),
+                )
+            )
+
+    def software(self, doc: yamlsafe.Document, index: int, body: dict[str, Any]) -> None:
+        here = f"/software/{index}"
+        if ("os" in body) == ("firmware" in body):
+            raise self.fail(
+                doc,
+                here,
+                "a software entry matches either os: (operating system names) or "
+                "firmware: (firmware families), not both and not neither",
+            )
+        products = self.policy.reference.products
+        if body["product"] not in products:
+            raise self.fail(
+                doc,
+                f"{here}/product",
+                _unknown("product", body["product"], set(products))
+                + f" in {REFERENCE_FOLDER}/; import it with `itam reference import`",
+            )
+        pattern = body.get("version", DEFAULT_VERSION)
+        try:
+            compiled = compile_version(pattern)
+        except ValueError as exc:
+            raise self.fail(
+                doc, f"{here}/version", f"version is not a pattern RE2 can run: {exc}"
+            ) from None
+        cycle = body.get("cycle", DEFAULT_CYCLE)
+        unknown = sorted(n for n in cycle_groups(cycle) if n > compiled.groups)
+        if unknown:
+            raise self.fail(
+                doc,
+                f"{here}/cycle" if "cycle" in body else f"{here}/version",
+                f"cycle {cycle!r} uses group {{{unknown[0]}}}, but the version pattern "
+                f"{pattern!r} has {compiled.groups} group(s)",
+            )
+        line, column = doc.locate(here)
+        source = "os" if "os" in body else "firmware"
+        self.policy.software.append(
+            SoftwareMatch(
+                source=source,
+                names=tuple(body[source]),
+                product=body["product"],
+                version=pattern,
+                cycle=cycle,
+                place=Place(doc.file, line, column),
+                compiled=compiled,
+                keys=frozenset(normal(name) for name in body[source]),
+            )
+        )
 
     def waiver(self, doc: yamlsafe.Document, index: int, body: dict[str, Any]) -> None:
         line, column = doc.locate(f"/waivers/{index}")
@@ -222,6 +307,20 @@ class _Reader:
                 f"rule {rule_id} needs audit intervals: add an `audit:` section with "
                 "`intervals` to a policy file",
             )
+        if check_name.startswith("maintenance.") and not self.policy.maintenance_types:
+            raise self.fail(
+                doc,
+                f"{here}/id",
+                f"rule {rule_id} needs maintenance types: add a `maintenance:` section with "
+                "`types` to a policy file",
+            )
+        if check_name.startswith(("software.", "firmware.")) and not self.policy.software:
+            raise self.fail(
+                doc,
+                f"{here}/id",
+                f"rule {rule_id} needs a software mapping: add a `software:` section to a "
+                "policy file that names the products of reference/",
+            )
         merged = {**check.defaults(), **params}
         try:
             impl = check(merged)
@@ -250,11 +349,14 @@ def _unknown(what: str, name: str, known: set[str]) -> str:
 
 
 def load_policy(layout: Layout, kinds: list[str]) -> Policy:
-    """The policy in ``policies/`` (empty when the folder does not exist)."""
+    """The policy in ``policies/`` (empty when the folder does not exist), with
+    the reference data of ``reference/`` it judges by."""
     reader = _Reader(kinds)
     folder = layout.policies
     if not folder.is_dir():
         return reader.policy
+    # Read first: the software mapping names its products.
+    reader.policy.reference = load_reference(layout.root, layout.root / REFERENCE_FOLDER)
     # Notes such as a README may sit beside the policies; only YAML is policy.
     for source in files.config_files(layout.root, folder, files.is_yaml):
         reader.read(files.read_config(source.path, layout.root), source.rel)

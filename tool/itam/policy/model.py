@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from itam.findings import Severity
+from itam.reference.model import Reference
 
 STATE_CLASSES = ("pending", "deployable", "deployed", "undeployable", "archived")
 
@@ -64,10 +65,11 @@ class Selector:
     tags: frozenset[str] | None = None
     criticality: frozenset[str] | None = None
     locations: frozenset[str] | None = None
+    models: frozenset[str] | None = None
 
     def describe(self) -> str:
         parts = []
-        for name in ("kinds", "states", "classes", "tags", "criticality", "locations"):
+        for name in ("kinds", "models", "states", "classes", "tags", "criticality", "locations"):
             values = getattr(self, name)
             if values is not None:
                 parts.append(f"{name}: {', '.join(sorted(values))}")
@@ -121,9 +123,50 @@ class Depreciation:
     salvage_percent: float
 
 
+@dataclass(frozen=True, slots=True)
+class MaintenanceInterval:
+    """Days between two jobs of one maintenance type, for the entities the selector matches."""
+
+    selector: Selector
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
+class MaintenanceType:
+    """A named kind of preventive maintenance (a UPS battery check, a firmware
+    review) and how often it is due: the first matching interval applies."""
+
+    name: str
+    description: str
+    intervals: tuple[MaintenanceInterval, ...]
+    grace_days: int
+    place: Place
+
+
+@dataclass(frozen=True, slots=True)
+class SoftwareMatch:
+    """One entry of the ``software:`` mapping: software an asset records, by
+    name and version pattern, as a release cycle of a reference product."""
+
+    # "os" (the asset's os.name and os.version) or "firmware" (its model's
+    # firmware_family and its own firmware).
+    source: str
+    # The names it matches, as written; compared without case or extra spaces.
+    names: tuple[str, ...]
+    product: str
+    # An RE2 pattern searched in the recorded version; its groups fill `cycle`.
+    version: str
+    cycle: str
+    place: Place
+    compiled: Any = field(default=None, compare=False, repr=False)
+    # The names as compared (itam.support.normal), built once at load.
+    keys: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+
 @dataclass(slots=True)
 class Policy:
-    """Everything in policies/."""
+    """Everything in policies/, and the reference data of reference/ that
+    rules judge by (end-of-support dates)."""
 
     lifecycles: list[Lifecycle] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
@@ -131,6 +174,12 @@ class Policy:
     audit_intervals: list[AuditInterval] = field(default_factory=list)
     audit_grace_days: int = 30
     depreciation: list[Depreciation] = field(default_factory=list)
+    maintenance_types: list[MaintenanceType] = field(default_factory=list)
+    software: list[SoftwareMatch] = field(default_factory=list)
+    reference: Reference = field(default_factory=Reference)
+
+    def maintenance_type(self, name: str) -> MaintenanceType | None:
+        return next((t for t in self.maintenance_types if t.name == name), None)
 
     def lifecycle_of(self, kind: str | None) -> Lifecycle | None:
         for lifecycle in self.lifecycles:
