@@ -2,9 +2,9 @@
 
     .venv/bin/python benchmarks/bench_site.py [--entities 10000] [--runs 3]
 
-Builds the registry of ``bench_validate.py`` (the bundled reference entities
-plus N cloned hardware assets) in a temporary git repository, then, in
-fresh processes and interleaved so that machine noise hits both:
+Grows a registry of N entities with ``generate.py`` (the generator every
+benchmark uses) in a temporary git repository, then, in fresh processes and
+interleaved so that machine noise hits both:
 
 * validate: ``itam validate`` of the same registry, the evaluation alone;
 * site: ``itam site build`` into a folder beside it (the same folder each
@@ -14,6 +14,7 @@ It prints the median and spread of each, the peak resident memory of a
 build (its own and that of its worker processes), the size of the
 inventory's data file raw and gzipped, and the ratio of the site to
 validate, which stays comparable across the shared, noisy machines we run on.
+``run.py`` measures the site build too, beside validate and the floor.
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_validate  # the generator lives beside this file
+import generate  # beside this file
 
-AS_OF = bench_validate.AS_OF.isoformat()
+AS_OF = generate.AS_OF.isoformat()
 
 # Runs in a fresh interpreter: the CLI, then the peak memory of the process
 # and of the workers it waited for, in KiB.
@@ -63,16 +64,13 @@ def measured(*args: str) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--entities", type=int, default=10_000)
+    parser.add_argument("--entities", type=int, default=10_000, help="entities in all")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="itam-bench-site-") as folder:
         repo = Path(folder) / "repo"
         out = Path(folder) / "site"
-        bench_validate.build(repo, args.entities)
-        bench_validate.git(repo, "init", "--quiet", "--initial-branch=main")
-        bench_validate.git(repo, "add", "-A")
-        bench_validate.git(repo, "commit", "--quiet", "-m", "registry")
+        generate.generate(repo, args.entities)
         files = sum(1 for _ in (repo / "registry").rglob("*.yaml"))
         validate, site, peaks = [], [], []
         for _ in range(args.runs):

@@ -3,9 +3,9 @@
     .venv/bin/python benchmarks/bench_site_browser.py [--entities 100000] [--runs 3]
     .venv/bin/python benchmarks/bench_site_browser.py --site DIR   # a site built already
 
-Without ``--site`` it writes a registry of N cloned assets (the generator of
-``bench_validate.py``) into a git repository in a temporary folder and builds
-its site with ``itam site build``, timed. Then, in Debian's chromium (driven
+Without ``--site`` it grows a registry of N entities with ``generate.py`` (the
+generator every benchmark uses), a git repository in a temporary folder, and
+builds its site with ``itam site build``, timed. Then, in Debian's chromium (driven
 by Playwright, as the browser tests do), each run opens
 ``inventory/index.html`` from file:// in a fresh browser context and measures:
 
@@ -42,11 +42,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-import bench_validate
+import generate
 from playwright.sync_api import Browser, Page, sync_playwright
 
 PROJECT = Path(__file__).resolve().parent.parent
-AS_OF = bench_validate.AS_OF
+AS_OF = generate.AS_OF
 ITAM = Path(sys.prefix) / "bin" / "itam"
 CHROMIUM_ARGS = [
     "--disable-background-networking",
@@ -102,17 +102,11 @@ def chromium() -> str:
 
 
 def build_site(folder: Path, entities: int) -> Path:
-    """A registry of ``entities`` cloned assets in a git repository, and its site."""
+    """A generated registry of ``entities`` entities in a git repository, and its site."""
     repo = folder / "repo"
     start = time.perf_counter()
-    bench_validate.build(repo, entities)
-    for args in (
-        ["init", "--quiet", "--initial-branch=main"],
-        ["add", "-A"],
-        ["commit", "--quiet", "-m", "registry"],
-    ):
-        bench_validate.git(repo, *args)
-    print(f"registry of {entities:,} assets written in {time.perf_counter() - start:.1f} s")
+    generate.generate(repo, entities)
+    print(f"registry of {entities:,} entities written in {time.perf_counter() - start:.1f} s")
     out = folder / "site"
     start = time.perf_counter()
     done = subprocess.run(
