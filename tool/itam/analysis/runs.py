@@ -52,6 +52,14 @@ def run_key(
 
 def recall(folder: Path, key: bytes, root: Path) -> Report | None:
     """The report remembered under ``key``, or None."""
+    text = _load(folder, key)
+    try:
+        return None if text is None else _decode(text, root)
+    except Unreadable:
+        return None
+
+
+def _load(folder: Path, key: bytes) -> str | None:
     path = folder / DATABASE
     if not path.is_file():
         return None
@@ -61,12 +69,7 @@ def recall(folder: Path, key: bytes, root: Path) -> Report | None:
             row = db.execute("SELECT value FROM runs WHERE key = ?", (key,)).fetchone()
     except sqlite3.Error:
         return None
-    if row is None:
-        return None
-    try:
-        return _decode(row[0], root)
-    except Unreadable:
-        return None
+    return row[0] if row is not None and isinstance(row[0], str) else None
 
 
 def remember(folder: Path, key: bytes, report: Report) -> None:
@@ -140,30 +143,18 @@ def _decode(text: Any, root: Path) -> Report:
 
 def recall_keys(folder: Path, key: bytes) -> set[tuple[str, str, str, str]] | None:
     """The finding keys of a base revision remembered under ``key``, or None."""
-    path = folder / DATABASE
-    if not path.is_file():
-        return None
+    text = _load(folder, b"base" + key)
     try:
-        with contextlib.closing(sqlite3.connect(path, timeout=1.0)) as db:
-            db.execute(_TABLE)
-            row = db.execute("SELECT value FROM runs WHERE key = ?", (b"base" + key,)).fetchone()
-    except sqlite3.Error:
-        return None
-    if row is None:
-        return None
-    try:
-        value = decode_json(row[0]) if isinstance(row[0], str) else None
+        value = None if text is None else decode_json(text)
     except Unreadable:
         return None
     if not isinstance(value, list):
         return None
     keys = set()
     for item in value:
-        if (
-            not isinstance(item, list)
-            or len(item) != 4
-            or not all(isinstance(x, str) for x in item)
-        ):
+        if not isinstance(item, list) or len(item) != 4:
+            return None
+        if not all(isinstance(x, str) for x in item):
             return None
         keys.add((item[0], item[1], item[2], item[3]))
     return keys
