@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -33,9 +35,9 @@ from itam.layout import Layout
 from itam.reports import REPORTS
 from itam.sitegen import build as site_build
 from itam.sitegen import build_site, render_report_html
-from itam.sitegen.inventory import decode_script, script
+from itam.sitegen.datafile import decode_script, script
 from itam.sitegen.publish import MARKER
-from tests.conftest import AS_OF, PROJECT, copy_registry, git, run_itam
+from tests.conftest import AS_OF, LAPTOPS, PROJECT, copy_registry, edit, git, run_itam
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 GOLDEN_INPUT = GOLDEN / "input"
@@ -164,7 +166,7 @@ def golden(tmp_path: Path) -> Path:
 def test_golden_site(tmp_path: Path) -> None:
     """The site of the golden registry, byte for byte (regenerate: see the module docstring)."""
     if os.environ.get("ITAM_REGENERATE_GOLDEN"):
-        for name in ("schemas", "policies"):
+        for name in ("schemas", "policies", "reference"):
             kept = {"policies": {"waivers.yaml"}}.get(name, set())
             for path in (GOLDEN_INPUT / name).rglob("*"):
                 if path.is_file() and path.name not in kept:
@@ -369,7 +371,7 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(tmp_path: Path) -> None:
     for unsafe in (b"<", b">", b"</script", b"<!--"):
         assert unsafe not in source
     data = decode_script(source)
-    names = _strings(data["columns"]["name"])
+    names = _strings(data["columns"]["name"], data)
     ids = _strings(data["columns"]["id"])
     assert names[ids.index("LT-0014")] == HOSTILE_NAME
 
@@ -378,16 +380,35 @@ def _yaml_quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _strings(column: object) -> list[str]:
-    """A string column of the data file, decoded as the script does."""
-    if isinstance(column, list):
-        return [str(v) for v in column]
+def _list(value: object) -> list[str]:
+    """A list of the data file: packed in one string led by its separator, or a list."""
+    if isinstance(value, str):
+        return value[1:].split(value[0])
+    assert isinstance(value, list)
+    return [str(v) for v in value]
+
+
+def _strings(column: object, data: dict[str, Any] | None = None) -> list[str]:
+    """A string column of the data file, decoded as the script does (``data``, the
+    whole file, for a name column of templates that take the owner's label)."""
+    if isinstance(column, str | list):
+        return _list(column)
     assert isinstance(column, dict)
     if "dict" in column:
-        return [column["dict"][i] for i in column["index"]]
+        entries = _list(column["dict"])
+        if not column.get("owner"):
+            return [entries[i] for i in column["index"]]
+        assert data is not None
+        owners, of_row = data["tables"]["owner"], data["columns"]["owner"]
+        return [
+            entries[i >> 1].replace("\x1a", owners[of_row[row] - 1][1], 1)
+            if i & 1
+            else entries[i >> 1]
+            for row, i in enumerate(column["index"])
+        ]
     prefixes, suffixes = column["front"]
     out, previous = [], ""
-    for length, suffix in zip(prefixes, suffixes, strict=True):
+    for length, suffix in zip(prefixes, _list(suffixes), strict=True):
         units = previous.encode("utf-16-le")[: 2 * length].decode("utf-16-le")
         previous = units + suffix
         out.append(previous)
@@ -415,7 +436,7 @@ def test_the_data_script_cannot_be_broken_out_of(text: str) -> None:
 
 
 def test_front_coded_columns_count_utf16_units() -> None:
-    from itam.sitegen.inventory import _strings as encode
+    from itam.sitegen.datafile import strings as encode
 
     values = [f"\U0001f600-registry-{n:04d}" for n in range(20)] + ["\U0001f600b"]
     column = encode(values)
@@ -686,3 +707,273 @@ def test_a_template_linked_from_outside_the_registry_is_refused(
     assert result.exit_code == 2, result
     assert "symbolic link" in result.stderr
     assert not (tmp_path / "s").exists()
+
+
+# -- what the site reads from the policy --------------------------------------------------
+
+
+def _tone(html: str, label: str) -> str:
+    """The colour of one derived fact on an entity page ("" when it has none)."""
+    found = re.search(rf'<div class="fact(?: tone-(\w+))?"><dt>{re.escape(label)}</dt>', html)
+    assert found, label
+    return found.group(1) or ""
+
+
+def test_deadline_colours_follow_the_policys_lead_times(tmp_path: Path) -> None:
+    root = copy_registry(tmp_path / "repo", with_git=False)
+    edit(root, "policies/warranty.yaml", "within_days: 90", "within_days: 30")
+    edit(root, "policies/audit.yaml", "within_days: 30", "within_days: 200")
+    evaluation = evaluate(Layout(root), DAY)
+    build_site(Layout(root), tmp_path / "site", DAY)
+
+    def page(entity_id: str) -> str:
+        return (tmp_path / f"site/entities/{entity_id}.html").read_text(encoding="utf-8")
+
+    # Ends in 39 days: inside the 90 days the site used to assume, outside the policy's 30.
+    laptop = evaluation.entity("LT-0005")
+    assert laptop is not None
+    warranty_end = evaluation.derived(laptop).warranty_end
+    assert warranty_end is not None
+    assert 30 < (warranty_end - DAY).days <= 90
+    assert _tone(page("LT-0005"), "Warranty ends") == ""
+    # Due in more than 90 days, within the policy's 200: amber, as audit.due warns.
+    due_later = [
+        f.entity
+        for f in evaluation.by_rule["audit.due"]
+        if f.entity
+        and (due := evaluation.derived(evaluation.catalog.by_id[f.entity]).audit_due) is not None
+        and (due - DAY).days > 90
+    ]
+    assert due_later
+    for entity_id in due_later:
+        assert _tone(page(entity_id), "Next audit due") == "warn", entity_id
+
+
+def test_an_audit_in_its_grace_period_is_amber_not_red(tmp_path: Path) -> None:
+    root = copy_registry(tmp_path / "repo", with_git=False)
+    # Audited 2025-11-12, every 365 days: due ten days before the as-of date,
+    # inside the 30 days of grace, so audit.due warns and audit.overdue does not.
+    edit(
+        root,
+        f"{LAPTOPS}/LT-0016.yaml",
+        "{date: 2026-03-18, by: EMP-1001",
+        "{date: 2025-11-12, by: EMP-1001",
+    )
+    evaluation = evaluate(Layout(root), DAY)
+    assert [f.entity for f in evaluation.by_rule["audit.due"]].count("LT-0016") == 1
+    assert "LT-0016" not in [f.entity for f in evaluation.by_rule.get("audit.overdue", [])]
+    build_site(Layout(root), tmp_path / "site", DAY)
+    html = (tmp_path / "site/entities/LT-0016.html").read_text(encoding="utf-8")
+    assert _tone(html, "Next audit due") == "warn"
+
+
+# -- git, once and through GitView ----------------------------------------------------------
+
+
+def test_a_site_build_opens_the_repository_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import itam.reports
+    from itam.gitsource import GitView
+
+    root = copy_registry(tmp_path / "repo")
+    # The movements report reads another commit on its own; the site's own git reads are counted.
+    monkeypatch.setattr(
+        itam.reports, "REPORTS", {k: v for k, v in REPORTS.items() if k != "movements"}
+    )
+    opened: list[Path] = []
+    original = GitView.__init__
+
+    def counting(self: GitView, where: Path) -> None:
+        opened.append(where)
+        original(self, where)
+
+    monkeypatch.setattr(GitView, "__init__", counting)
+    build_site(Layout(root), tmp_path / "site", DAY)
+    assert len(opened) == 1
+    assert 'title="' in (tmp_path / "site/entities/LT-0001.html").read_text(encoding="utf-8")
+
+
+def test_the_site_and_the_reports_call_git_only_through_gitview() -> None:
+    import ast
+
+    package = PROJECT / "tool/itam"
+    offenders = []
+    for folder in ("sitegen", "reports"):
+        for path in sorted((package / folder).glob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Attribute) and node.attr == "repo":
+                    offenders.append(f"{path.relative_to(PROJECT)}:{node.lineno}")
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    names = [a.name for a in node.names] + [getattr(node, "module", "") or ""]
+                    if any(n == "git" or n.startswith(("git.", "subprocess")) for n in names):
+                        offenders.append(f"{path.relative_to(PROJECT)}:{node.lineno}")
+    assert offenders == []
+
+
+# -- locations ------------------------------------------------------------------------------
+
+
+def test_the_location_walk_stops_at_a_cycle_and_an_unknown_parent(tmp_path: Path) -> None:
+    from itam.sitegen.locations import Locations
+
+    root = copy_registry(tmp_path / "repo", with_git=False)
+    folder = root / "registry/locations"
+    for loc_id, parent in (("loop-a", "loop-b"), ("loop-b", "loop-a"), ("orphan", "nowhere")):
+        (folder / f"{loc_id}.yaml").write_text(
+            f"id: {loc_id}\nkind: location\nname: {loc_id.title()}\ntype: room\nparent: {parent}\n",
+            encoding="utf-8",
+        )
+    evaluation = evaluate(Layout(root), DAY)
+    locations = Locations(evaluation.catalog)
+    assert locations.chain("loop-a") == ("loop-a", "loop-b")
+    assert locations.chain("loop-b") == ("loop-b", "loop-a")
+    assert locations.chain("orphan") == ("orphan", "nowhere")
+    assert locations.site("orphan") == "nowhere"
+    assert locations.chain("lon-hq-3f")[-1] == locations.site("lon-hq-3f") == "lon-hq"
+    build_site(Layout(root), tmp_path / "site", DAY)  # and the site is built all the same
+
+
+# -- the data file and the script, small -----------------------------------------------------
+
+
+def _realistic_rows(count: int) -> list[Any]:
+    """Rows as a real registry has them: people, and assets named after model and owner."""
+    from random import Random
+
+    from itam.sitegen.inventory import Row
+    from itam.sitegen.pages import Ref
+
+    rng = Random(7)  # noqa: S311 - test data, not secrets
+    first = ["Amelia", "Oliver", "Sara", "Lars", "Zofia", "Mateusz", "Ines", "Hannah", "Léa"]
+    last = ["Hart", "Nowak", "Dubois", "Berg", "García", "Price", "Larsen", "Schmidt", "Byrne"]
+    models = [("dell-latitude-7440", "Latitude 7440"), ("apple-mbp-14", "MacBook Pro 14")]
+    people = [f"{rng.choice(first)} {rng.choice(last)}" for _ in range(count // 8)]
+    rows = []
+    for n in range(count):
+        if n % 8 == 0:
+            pid = f"EMP-{n // 8:05d}"
+            rows.append(
+                Row(pid, f"entities/{pid}.html", people[n // 8], "person", "Person", "", "",
+                    None, None, None, "", "", None, None, 0, 0)
+            )  # fmt: skip
+            continue
+        who = rng.randrange(len(people))
+        owner = Ref(f"EMP-{who:05d}", people[who], f"entities/EMP-{who:05d}.html", "person")
+        model, short = rng.choice(models)
+        rows.append(
+            Row(
+                f"LT-{n:06d}", f"entities/LT-{n:06d}.html", f"{short} - {owner.label}", "laptop",
+                "Laptop", "deployed", "deployed", owner,
+                Ref("lon-hq", "London HQ", "entities/lon-hq.html", "location"),
+                Ref(model, model, f"entities/{model}.html", "model"),
+                "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(8)),
+                f"{rng.choice(['LON', 'FRA', 'OSL'])}-{rng.randrange(100000):05d}",
+                DAY + dt.timedelta(days=rng.randrange(1500)),
+                DAY + dt.timedelta(days=rng.randrange(400)), 0, 0,
+            )
+        )  # fmt: skip
+    return rows
+
+
+def _no_locations() -> Any:
+    from itam.entities import Catalog
+    from itam.sitegen.locations import Locations
+
+    return Locations(Catalog([]))
+
+
+def test_the_data_file_of_realistic_rows_stays_small() -> None:
+    from itam.sitegen.datafile import data
+    from itam.sitegen.pages import Ref
+
+    rows = _realistic_rows(5000)
+    source = script(data(rows, _no_locations(), lambda i: Ref(i, i, None), DAY))
+    # 59 bytes a row before names became templates and lists were packed; at
+    # 100,000 entities of benchmarks/generate.py the file is 6.6 MB (target 7 MB).
+    assert len(source) / len(rows) <= 52
+    decoded = decode_script(source)
+    assert _strings(decoded["columns"]["name"], decoded) == [r.name for r in rows]
+    assert _strings(decoded["columns"]["serial"]) == [r.serial for r in rows]
+    assert _strings(decoded["columns"]["id"]) == [r.id for r in rows]
+
+
+def test_names_that_hold_the_owners_name_share_a_template() -> None:
+    from itam.sitegen.datafile import OWNER_MARK, decoded_strings, strings, unpacked
+
+    owners = ["Amelia Hart", "Lars Berg", "", "Lars Berg", "Ines \x1a"]
+    names = ["Latitude - Amelia Hart", "Latitude - Lars Berg", "Spare", "Lars Berg's phone",
+             "Latitude - Ines \x1a"]  # fmt: skip
+    column = strings(names * 50, owners * 50)
+    assert column["owner"] == 1
+    entries = unpacked(column["dict"])
+    assert "Latitude - " + OWNER_MARK in entries
+    assert "Latitude - Ines \x1a" in entries  # a mark of its own is never a template
+    assert decoded_strings(column, owners * 50) == names * 50
+
+
+def test_a_packed_list_uses_a_separator_no_value_holds() -> None:
+    from itam.sitegen.datafile import packed, unpacked
+
+    assert packed(["a|b", "c"])[0] != "|"
+    assert unpacked(packed(["a|b", "c", ""])) == ["a|b", "c", ""]
+    assert unpacked(packed([""])) == [""]
+    assert packed([]) == []
+    printable = "".join(chr(c) for c in range(0x21, 0x7F))
+    assert packed([printable, "x"]) == [printable, "x"]  # every candidate taken: a list
+    assert packed(["García", "x"]) == "|García|x"
+    assert packed(["Łukasz", "x"]) == ["Łukasz", "x"]  # wider than Latin-1: each its own width
+
+
+def test_the_shipped_inventory_script_is_compact(bundled: Path) -> None:
+    shipped = (bundled / "assets/inventory.js").read_bytes()
+    source = (PROJECT / "site/static/inventory.js").read_bytes()
+    assert len(shipped) <= 8200, len(shipped)  # 12.4 KB before; the source keeps its comments
+    assert len(source) > len(shipped)
+    assert b"/*" not in shipped
+    assert b"\n  " not in shipped
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("let  a = b - -c; // note\nf( x )\n", "let a=b- -c;\nf(x)\n"),
+        ("x = a + +b\n[1].map( f )\n", "x=a+ +b\n[1].map(f)\n"),
+        (
+            "const s = \"// not a comment\", t = '/* nor this */';\n",
+            "const s=\"// not a comment\",t='/* nor this */';\n",
+        ),
+        ("/* head\n */\nx = 1 .toString() / 2\n", "x=1 .toString()/2\n"),
+    ],
+)
+def test_compacting_a_script_keeps_its_meaning(source: str, expected: str) -> None:
+    from itam.sitegen.compact import compact_script
+
+    assert compact_script(source) == expected
+
+
+@pytest.mark.parametrize(
+    "source", ["x = /ab+c/.test(y);\n", "f(() => { return /x/; });\n", "t = `a ${b}`;\n"]
+)
+def test_a_script_the_compactor_cannot_read_ships_as_written(source: str) -> None:
+    from itam.sitegen.compact import compact_script, shipped
+
+    assert compact_script(source) == source
+    assert shipped("logo.svg", b"<svg>  </svg>") == b"<svg>  </svg>"
+
+
+def test_an_entity_page_shows_the_next_maintenance_with_the_policys_warning(
+    bundled: Path,
+) -> None:
+    evaluation = evaluate(Layout(PROJECT), DAY)
+    ups = evaluation.entity("PER-0004")
+    assert ups is not None
+    upcoming = evaluation.derived(ups).next_maintenance
+    assert upcoming is not None
+    assert upcoming.due is not None
+    assert "PER-0004" in {f.entity for f in evaluation.by_rule["maintenance.due"]}
+    html = (bundled / "entities/PER-0004.html").read_text(encoding="utf-8")
+    assert _tone(html, "Next maintenance") == "warn"
+    assert upcoming.due.isoformat() in html
+    assert f"UPS battery check, every {upcoming.interval_days:,} days" in html

@@ -45,6 +45,15 @@ HOSTILE_ID = "LT-9666"
 QUOTE_ID = "LT-9667"
 HOSTILE_LOCATION = "evil-floor"
 HOSTILE_VENDOR = "evil-vendor"
+# What the data file's own encodings meet: a name holding its owner's name (a
+# template there) where that name holds JavaScript's replacement patterns, and
+# a name holding every separator a packed list would try first.
+PATTERN_OWNER = "EMP-9770"
+PATTERN_PERSON = "Eve $& $' $` $1 Mallory"
+PATTERN_ID = "LT-9770"
+PATTERN_NAME = f"Laptop - {PATTERN_PERSON}"
+SEPARATORS_ID = "LT-9771"
+SEPARATORS_NAME = "Spare |~^`{}[] ;!#$%*+=?@ \ufffc"
 
 
 def _kinds_in_registry() -> list[str]:
@@ -211,6 +220,29 @@ def build_hostile_site(root: Path) -> Site:
             "website": SCRIPT_URL,
         },
     )
+    _write(
+        root,
+        f"registry/people/{PATTERN_OWNER}.yaml",
+        {"id": PATTERN_OWNER, "kind": "person", "name": PATTERN_PERSON, "department": "IT"},
+    )
+    _write(
+        root,
+        f"registry/hardware/laptops/{PATTERN_ID}.yaml",
+        {
+            "id": PATTERN_ID,
+            "name": PATTERN_NAME,
+            **laptop,
+            "owner": PATTERN_OWNER,
+            "location": "lon-hq-3f",
+            "serial": "PATTERN-1",
+        },
+    )
+    _write(
+        root,
+        f"registry/hardware/laptops/{SEPARATORS_ID}.yaml",
+        {"id": SEPARATORS_ID, "name": SEPARATORS_NAME, **laptop, "location": "lon-hq-3f",
+         "serial": "SEPARATORS-1"},
+    )  # fmt: skip
     git(root, "add", "-A")
     git(root, "commit", "--quiet", "-m", f"{ATTRIBUTE} {SCRIPT}")
     return _build(root)

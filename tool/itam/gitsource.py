@@ -8,6 +8,7 @@ work tree is never checked out or touched.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
@@ -79,6 +80,16 @@ class GitView:
         # Paths in git trees are relative to the top; ours to the registry root.
         self.prefix = "" if inner == "." else inner + "/"
 
+    def close(self) -> None:
+        """End the ``git cat-file`` processes GitPython keeps for reading blobs."""
+        self.repo.close()
+
+    def __enter__(self) -> GitView:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     @property
     def shallow(self) -> bool:
         return Path(self.repo.git_dir, "shallow").exists()
@@ -134,6 +145,18 @@ class GitView:
             return self.repo.head.commit
         except ValueError:
             raise ConfigError("the repository has no commit yet to compare with") from None
+
+    def last_commit_on(self, day: dt.date) -> str | None:
+        """The hash of the last commit on or before ``day`` (UTC) reachable from
+        HEAD; None when the history starts later. Git sees only a date built here."""
+        import git
+
+        until = f"--before={day.isoformat()}T23:59:59Z"
+        try:
+            found = self.repo.git.rev_list("-1", until, "HEAD", "--")
+        except git.GitCommandError:
+            raise ConfigError("the repository has no commit yet") from None
+        return found.strip() or None
 
     def list_files(self, commit: git.Commit, folder: str) -> list[TreeFile]:
         """Every file under ``folder`` (relative to the registry root) at

@@ -98,18 +98,20 @@ def collect(root: Path, at: str | None = None) -> History:
         if at is not None:
             raise
         return {}
-    try:
-        if at is not None:
-            tip = view.commit(at)
-        else:
-            try:
-                tip = view.head()
-            except ConfigError:
-                return {}
-        return _History(view, tip).run()
-    finally:
-        # Ends the `git cat-file` processes GitPython keeps for reading blobs.
-        view.repo.close()
+    with view:
+        return read(view, at)
+
+
+def read(view: GitView, at: str | None = None) -> History:
+    """``collect`` in a repository the caller has opened (and closes)."""
+    if at is not None:
+        tip = view.commit(at)
+    else:
+        try:
+            tip = view.head()
+        except ConfigError:
+            return {}
+    return _History(view, tip).run()
 
 
 class _History:

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from itam.evaluation import Evaluation
 
 AMOUNTS = ("count", "cost", "accumulated", "book_value")
+TOTAL = "Total, per currency"
+"""The section the dashboard shows: one row per currency."""
 
 COLUMNS = [
     Column("kind", "Kind"),
@@ -49,7 +51,7 @@ def build(evaluation: Evaluation) -> Table:
     sections = [
         ("By kind", by_kind.rows()),
         ("By purchase year", by_year.rows()),
-        ("Total, per currency", total.rows()),
+        (TOTAL, total.rows()),
     ]
     return Table(
         name="depreciation",

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from itam.policy.model import Lifecycle
 
 OUTCOME = ("count", "weight_kg", "proceeds", "cost", "net")
+PENDING = "Pending disposal (retired)"
+"""The section the dashboard counts."""
 
 COLUMNS = [
     Column("quarter", "Quarter"),
@@ -145,7 +147,7 @@ def build(evaluation: Evaluation) -> Table:
     pending.sort(key=lambda r: (r["retired"] or "", r["id"] or ""))
     done.sort(key=lambda r: (r["disposed"] or "", r["id"] or ""))
     sections = [
-        ("Pending disposal (retired)", pending),
+        (PENDING, pending),
         ("Disposed, with evidence", done),
         ("Outcome by method, per currency", by_method.rows()),
         ("Outcome by quarter, per currency", by_quarter.rows()),

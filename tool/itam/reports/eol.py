@@ -1,9 +1,8 @@
 """End of life: assets past it, or reaching it within the policy's lead time, by model.
 
-The assets covered are those the end-of-life rules apply to (``eol.approaching``
-and ``eol.passed-in-service``), the lead time is ``within_days`` of
-``eol.approaching``, and the end of life is the derived one (the asset's own,
-else its model's).
+The assets, their lead times and the end of life (the asset's own, else its
+model's, as derived) are those of the end-of-life rules (``eol.approaching``
+and ``eol.passed-in-service``): see ``itam.reports.deadlines``.
 """
 
 from __future__ import annotations
@@ -11,15 +10,23 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from itam.reports.deadlines import Deadline, Due, listing
 from itam.reports.model import Column, Table, sectioned
-from itam.reports.scope import covered, flags, param
+from itam.reports.scope import flags
 from itam.reports.values import identity, iso, text
 
 if TYPE_CHECKING:
     from itam.evaluation import Evaluation
 
-RULES = ("eol.approaching", "eol.passed-in-service")
+DEADLINE = Deadline(
+    warns="eol.approaching",
+    passed="eol.passed-in-service",
+    classes=("deployed", "deployable"),
+    date=lambda derived: derived.end_of_life,
+)
 NO_MODEL = "(no model)"
+PAST = "Past end of life"
+"""The section the dashboard counts."""
 
 COLUMNS = [
     Column("model", "Model", "id"),
@@ -40,44 +47,40 @@ COLUMNS = [
 ]
 
 
+def _row(evaluation: Evaluation, due: Due) -> dict[str, Any]:
+    entity = due.entity
+    return {
+        "model": text(entity.get("model")),
+        **identity(entity),
+        "status": text(entity.get("status")),
+        "location": text(entity.get("location")),
+        "owner": text(entity.get("owner")),
+        "end_of_life": iso(due.date),
+        "source": due.derived.end_of_life_source,
+        "days_left": due.days_left,
+        **flags(evaluation, entity.id, ("eol.",)),
+    }
+
+
 def build(evaluation: Evaluation) -> Table:
     """Assets past end of life or within the lead time of it, grouped by model."""
-    within = int(param(evaluation, "eol.approaching", "within_days"))
-    past: list[dict[str, Any]] = []
-    approaching: list[dict[str, Any]] = []
-    for entity in covered(evaluation, RULES, ("deployed", "deployable")):
-        eol = evaluation.derived(entity).end_of_life
-        if eol is None:
-            continue
-        left = (eol - evaluation.as_of).days
-        if left > within:
-            continue
-        own = "end_of_life" in entity.data
-        row = {
-            "model": text(entity.get("model")),
-            **identity(entity),
-            "status": text(entity.get("status")),
-            "location": text(entity.get("location")),
-            "owner": text(entity.get("owner")),
-            "end_of_life": iso(eol),
-            "source": "asset" if own else "model",
-            "days_left": left,
-            **flags(evaluation, entity.id, ("eol.",)),
-        }
-        (approaching if left >= 0 else past).append(row)
+    found = listing(evaluation, DEADLINE)
+    window = found.window_text()
+    past = [_row(evaluation, due) for due in found.passed]
+    approaching = [_row(evaluation, due) for due in found.coming]
     for rows in (past, approaching):
         rows.sort(key=lambda r: (r["model"] or "", r["end_of_life"], r["id"] or ""))
     sections = [
         ("By model", _by_model(evaluation, past, approaching)),
-        ("Past end of life", past),
-        (f"Reaching end of life within {within} days", approaching),
+        (PAST, past),
+        (f"Reaching end of life {window}", approaching),
     ]
     return Table(
         name="eol",
         title="End of life",
         description=(
             "Assets in service or in stock past their end of life (no more security fixes), "
-            f"and those reaching it within {within} days: the replacements to budget and plan."
+            f"and those reaching it {window}: the replacements to budget and plan."
         ),
         as_of=evaluation.as_of.isoformat(),
         columns=COLUMNS,

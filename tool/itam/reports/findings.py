@@ -35,11 +35,15 @@ COLUMNS = [
 
 
 def _waiver_of(evaluation: Evaluation, finding: Finding) -> Waiver | None:
+    """The waiver that covers ``finding``: the one whose label the engine set on
+    it (``Finding.waiver``), never matched again here."""
+    if finding.waiver is None:
+        return None
     for waiver in evaluation.policy.waivers:
         if (
-            waiver.rule == finding.rule
+            waiver.label() == finding.waiver
+            and waiver.rule == finding.rule
             and (finding.entity or "") in waiver.entities
-            and waiver.expires >= evaluation.as_of
         ):
             return waiver
     return None

@@ -60,6 +60,13 @@ class Table:
         keys = {key for row in rows for key in row}
         return [c for c in self.columns if c.key in keys]
 
+    def section(self, title: str) -> list[dict[str, Any]]:
+        """The rows of the section called ``title`` (KeyError when there is none)."""
+        for name, rows in self.sections:
+            if name == title:
+                return rows
+        raise KeyError(f"report {self.name} has no section {title!r}")
+
 
 def sectioned(sections: list[tuple[str, list[dict[str, Any]]]]) -> list[dict[str, Any]]:
     """The flat ``rows`` of a table made of ``sections``."""

@@ -35,7 +35,7 @@ from itam.layout import Layout
 from itam.pointers import get
 from itam.reports.books import Holding, holdings
 from itam.reports.model import Column, Table, sectioned
-from itam.reports.points import Point, evaluate_point, git_view, last_commit_on, resolve
+from itam.reports.points import Point, evaluate_point, last_commit_on, resolve
 from itam.reports.values import identity, iso, text
 
 if TYPE_CHECKING:
@@ -204,7 +204,7 @@ def year_to_date(evaluation: Evaluation) -> Table:
     since = dt.date(evaluation.as_of.year - 1, 12, 31)
     layout = Layout(evaluation.root)
     try:
-        commit = last_commit_on(git_view(layout), since)
+        commit = last_commit_on(layout, since)
         start = evaluate_point(layout, Point(commit, since))
     except ConfigError as exc:
         return Table(

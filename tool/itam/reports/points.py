@@ -2,8 +2,9 @@
 
 A date names the last commit on or before that day (UTC), judged as of that
 day; a ref names its commit, judged as of the day it was committed (UTC).
-Refs are checked by ``itam.gitsource`` before git sees them; a date reaches
-git only as an option value built here from a parsed date.
+Git is read through ``itam.gitsource.GitView`` alone: refs are checked there
+before git sees them, and a date reaches git only as an option value that
+``GitView.last_commit_on`` builds from a parsed date.
 """
 
 from __future__ import annotations
@@ -42,15 +43,10 @@ def git_view(layout: Layout) -> GitView:
         raise ConfigError(f"a period's movements are read from git history: {exc}") from None
 
 
-def last_commit_on(view: GitView, day: dt.date) -> str | None:
+def last_commit_on(layout: Layout, day: dt.date) -> str | None:
     """The hash of the last commit on or before ``day`` (UTC) reachable from HEAD."""
-    import git
-
-    try:
-        found = view.repo.git.rev_list("-1", f"--before={day.isoformat()}T23:59:59Z", "HEAD", "--")
-    except git.GitCommandError:
-        raise ConfigError("the repository has no commit yet") from None
-    return found.strip() or None
+    with git_view(layout) as view:
+        return view.last_commit_on(day)
 
 
 def resolve(layout: Layout, text: str) -> Point:
@@ -58,11 +54,11 @@ def resolve(layout: Layout, text: str) -> Point:
     day = parse_date(text)
     if day is None and _ISO.fullmatch(text):
         raise ConfigError(f"{text} does not exist on the calendar")
-    view = git_view(layout)
-    if day is not None:
-        return Point(last_commit_on(view, day), day)
-    commit = view.commit(text)
-    return Point(commit.hexsha, commit.committed_datetime.astimezone(dt.UTC).date())
+    with git_view(layout) as view:
+        if day is not None:
+            return Point(view.last_commit_on(day), day)
+        commit = view.commit(text)
+        return Point(commit.hexsha, commit.committed_datetime.astimezone(dt.UTC).date())
 
 
 def evaluate_point(layout: Layout, point: Point) -> Evaluation | None:

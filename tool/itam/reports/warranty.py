@@ -1,23 +1,29 @@
 """Warranties expiring soon and expired while the asset is in service.
 
-The assets covered are those the warranty rules apply to (``warranty.expiring``
-and ``warranty.expired-in-service`` in policies/), the window is the
-``within_days`` of ``warranty.expiring``, and the warranty end is the derived
-one (explicit end, else start plus months, else the model's default).
+The assets, their lead times and the warranty end (explicit end, else start
+plus months, else the model's default) are those of the warranty rules
+(``warranty.expiring`` and ``warranty.expired-in-service`` in policies/):
+see ``itam.reports.deadlines``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from itam.reports.deadlines import Deadline, Due, listing
 from itam.reports.model import Column, Table, sectioned
-from itam.reports.scope import covered, flags, param
+from itam.reports.scope import flags
 from itam.reports.values import identity, iso, text
 
 if TYPE_CHECKING:
     from itam.evaluation import Evaluation
 
-RULES = ("warranty.expiring", "warranty.expired-in-service")
+DEADLINE = Deadline(
+    warns="warranty.expiring",
+    passed="warranty.expired-in-service",
+    classes=("deployed",),
+    date=lambda derived: derived.warranty_end,
+)
 
 COLUMNS = [
     Column("id", "Asset", "id"),
@@ -35,42 +41,38 @@ COLUMNS = [
 ]
 
 
+def _row(evaluation: Evaluation, due: Due) -> dict[str, Any]:
+    entity = due.entity
+    return {
+        **identity(entity),
+        "status": text(entity.get("status")),
+        "model": text(entity.get("model")),
+        "location": text(entity.get("location")),
+        "owner": text(entity.get("owner")),
+        "warranty_end": iso(due.date),
+        "source": due.derived.warranty_source,
+        "days_left": due.days_left,
+        **flags(evaluation, entity.id, ("warranty.",)),
+    }
+
+
 def build(evaluation: Evaluation) -> Table:
-    """Assets in the warranty rules' scope whose warranty ends within the window or has ended."""
-    within = int(param(evaluation, "warranty.expiring", "within_days"))
-    expiring: list[dict[str, Any]] = []
-    expired: list[dict[str, Any]] = []
-    for entity in covered(evaluation, RULES, ("deployed",)):
-        derived = evaluation.derived(entity)
-        end = derived.warranty_end
-        if end is None:
-            continue
-        left = (end - evaluation.as_of).days
-        if left > within:
-            continue
-        row = {
-            **identity(entity),
-            "status": text(entity.get("status")),
-            "model": text(entity.get("model")),
-            "location": text(entity.get("location")),
-            "owner": text(entity.get("owner")),
-            "warranty_end": iso(end),
-            "source": derived.warranty_source,
-            "days_left": left,
-            **flags(evaluation, entity.id, ("warranty.",)),
-        }
-        (expiring if left >= 0 else expired).append(row)
+    """Assets in the warranty rules' scope whose warranty ends within the lead time or has ended."""
+    found = listing(evaluation, DEADLINE)
+    window = found.window_text()
+    expiring = [_row(evaluation, due) for due in found.coming]
+    expired = [_row(evaluation, due) for due in found.passed]
     for rows in (expiring, expired):
         rows.sort(key=lambda r: (r["warranty_end"], r["id"] or ""))
     sections = [
-        (f"Expiring within {within} days", expiring),
+        (f"Expiring {window}", expiring),
         ("Expired, still in service", expired),
     ]
     return Table(
         name="warranty",
         title="Warranties expiring and expired",
         description=(
-            f"Assets in service whose warranty ends within {within} days, and those whose "
+            f"Assets in service whose warranty ends {window}, and those whose "
             "warranty has already ended: renew the cover or budget the replacement."
         ),
         as_of=evaluation.as_of.isoformat(),

@@ -22,7 +22,7 @@ __all__ = ["Built", "build_site", "render_report_html"]
 
 def render_report_html(table: Table, evaluation: Evaluation) -> str:
     """``table`` as one self-contained HTML page, from the site's report template."""
-    from itam.sitegen import build, templates
+    from itam.sitegen import templates
 
     env = templates.environment(evaluation.root)
     css = templates.static_files(evaluation.root).get("site.css", b"").decode("utf-8", "replace")
@@ -31,7 +31,7 @@ def render_report_html(table: Table, evaluation: Evaluation) -> str:
     work_tree = evaluation.label == "work tree"
     site = SiteInfo(
         title=SITE_TITLE,
-        commit=build.head_commit(Layout(evaluation.root)) if work_tree else evaluation.label,
+        commit=_head(evaluation) if work_tree else evaluation.label,
         work_tree=work_tree,
         policy_digest=evaluation.policy_digest,
         as_of=evaluation.as_of.isoformat(),
@@ -41,3 +41,13 @@ def render_report_html(table: Table, evaluation: Evaluation) -> str:
     page = Page(f"{table.name}.html", table.title, "reports")
     view = report_view(table, None, standalone=True, stylesheet=stylesheet)
     return env.get_template("report.html").render(site=site, page=page, view=view)
+
+
+def _head(evaluation: Evaluation) -> str | None:
+    from itam.sitegen import build
+
+    view = build.open_repository(Layout(evaluation.root))
+    if view is None:
+        return None
+    with view:
+        return build.head_commit(view)

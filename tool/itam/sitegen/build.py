@@ -26,7 +26,7 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
@@ -34,24 +34,38 @@ from jinja2 import Environment
 from itam.entities import Entity
 from itam.errors import ConfigError
 from itam.evaluation import Evaluation, evaluate
-from itam.history import History, collect
+from itam.history import History
+from itam.history import read as read_history
 from itam.layout import Layout
 from itam.output import escaped
+from itam.reports.model import Table
 from itam.rules import RuleInfo, catalogue
-from itam.sitegen import dashboard, inventory, publish, reportpages, rulespage, templates
-from itam.sitegen.entity import entity_view
+from itam.sitegen import (
+    compact,
+    dashboard,
+    datafile,
+    inventory,
+    publish,
+    reportpages,
+    rulespage,
+    templates,
+)
+from itam.sitegen.entity import audited_entities, entity_view
+from itam.sitegen.locations import Locations
 from itam.sitegen.pages import (
     ID_PAGE,
     InventoryPageView,
     InventoryView,
     Page,
     Ref,
-    ReportLink,
     ReportsIndexView,
     SiteInfo,
     entity_path,
 )
 from itam.sitegen.references import References, schema_facts
+
+if TYPE_CHECKING:
+    from itam.gitsource import GitView
 
 SITE_TITLE = "IT asset registry"
 POOL_MIN_PAGES = 2000
@@ -98,6 +112,7 @@ class EntityPages:
         ref_for: Callable[[str], Ref],
     ) -> None:
         self.template = env.get_template("entity.html")
+        self.audited = audited_entities(evaluation)
         self.site = site
         self.evaluation = evaluation
         self.references = references
@@ -125,6 +140,7 @@ class EntityPages:
             note,
             self.rules,
             self.ref_for,
+            self.audited,
         )
         page = Page(entity_path(entity.id), f"{view.name} ({entity.id})", "inventory")
         return page.path, self.template.render(site=self.site, page=page, view=view)
@@ -233,27 +249,45 @@ class _Refs:
         return self(entity_id).path
 
 
-def head_commit(layout: Layout) -> str | None:
-    """The commit HEAD names, or None outside git or before the first commit."""
+def open_repository(layout: Layout) -> GitView | None:
+    """The git repository holding the registry, or None outside git."""
     from itam.gitsource import GitView  # GitPython costs ~70 ms to import
 
     try:
-        view = GitView(layout.root)
+        return GitView(layout.root)
     except ConfigError:
+        return None
+
+
+def head_commit(view: GitView | None) -> str | None:
+    """The commit HEAD names, or None outside git or before the first commit."""
+    if view is None:
         return None
     try:
         return view.head().hexsha
     except ConfigError:
         return None
-    finally:
-        view.repo.close()
+
+
+def _git_facts(
+    layout: Layout, evaluation: Evaluation, at: str | None
+) -> tuple[str | None, History]:
+    """The commit shown and every file's history, from one opening of the repository."""
+    view = open_repository(layout)
+    if view is None:
+        if at is not None:  # evaluate() has read the commit: git was there a moment ago
+            raise ConfigError(f"{layout.root} is not inside a git repository; --at needs one")
+        return None, {}
+    with view:
+        commit = head_commit(view) if at is None else evaluation.label
+        return commit, read_history(view, at)
 
 
 def make_plan(layout: Layout, evaluation: Evaluation, at: str | None, base_url: str | None) -> Plan:
     """Every page and asset, in a fixed order."""
     env = templates.environment(layout.root)
     work_tree = at is None
-    commit = head_commit(layout) if work_tree else evaluation.label
+    commit, history = _git_facts(layout, evaluation, at)
     site = SiteInfo(
         title=SITE_TITLE,
         commit=commit,
@@ -263,33 +297,33 @@ def make_plan(layout: Layout, evaluation: Evaluation, at: str | None, base_url: 
         base_url=base_url,
         entities=len(evaluation.catalog),
     )
-    history = collect(layout.root, at)
     facts = schema_facts(evaluation.schemas)
     references = References(evaluation.catalog, facts.references)
     rules = catalogue(evaluation.policy)
     ref_for = _Refs(evaluation)
     rows = inventory.rows(evaluation, ref_for)
-    parents, names = _locations(evaluation)
+    locations = Locations(evaluation.catalog)
     pages: list[Planned] = []
     assets: dict[str, bytes] = {}
-    reports = _reports(evaluation, ref_for, pages, assets)
+    tables = _reports(evaluation, ref_for, pages, assets)
+    links = [reportpages.report_link(table) for table in tables.values()]
     home = dashboard.home_view(
         evaluation,
         rows,
         set(facts.categories.get("hardware", [])),
-        parents,
-        names,
-        [link for link, _ in reports],
+        locations,
+        links,
+        tables,
     )
     pages.insert(0, Planned(Page("index.html", "Overview", "home"), "index.html", home))
-    pages += _inventory_pages(rows, parents, ref_for, evaluation.as_of)
+    pages += _inventory_pages(rows, locations, ref_for, evaluation.as_of)
     pages.append(
         Planned(
             Page("reports/index.html", "Reports", "reports"),
             "reports_index.html",
             ReportsIndexView(
-                tuple(link for link, _ in reports),
-                "" if reports else "No reports are available in this version of itam.",
+                tuple(links),
+                "" if links else "No reports are available in this version of itam.",
             ),
         )
     )
@@ -316,8 +350,8 @@ def make_plan(layout: Layout, evaluation: Evaluation, at: str | None, base_url: 
         ref_for,
     )
     for name, data in templates.static_files(layout.root).items():
-        assets[f"{ASSETS}/{name}"] = data
-    assets[DATA_FILE] = inventory.script(inventory.data(rows, parents, ref_for, evaluation.as_of))
+        assets[f"{ASSETS}/{name}"] = compact.shipped(name, data)
+    assets[DATA_FILE] = datafile.script(datafile.data(rows, locations, ref_for, evaluation.as_of))
     assets[publish.MARKER] = publish.MARKER_TEXT.encode()
     return Plan(
         site=site,
@@ -330,27 +364,15 @@ def make_plan(layout: Layout, evaluation: Evaluation, at: str | None, base_url: 
     )
 
 
-def _locations(evaluation: Evaluation) -> tuple[dict[str, str], dict[str, str]]:
-    """Each location's parent, and each location's name, by id."""
-    parents, names = {}, {}
-    for entity in evaluation.catalog.of_kind("location"):
-        if entity.id is None:
-            continue
-        parent = entity.get("parent")
-        if isinstance(parent, str) and parent:
-            parents[entity.id] = parent
-        name = entity.get("name")
-        names[entity.id] = name if isinstance(name, str) and name else entity.id
-    return parents, names
-
-
 def _reports(
     evaluation: Evaluation, ref_for: _Refs, pages: list[Planned], assets: dict[str, bytes]
-) -> list[tuple[ReportLink, Any]]:
+) -> dict[str, Table]:
+    """Every report, built once: a page and a CSV each, and the tables by name
+    (the dashboard reads its figures from them)."""
     from itam.reports import REPORTS
     from itam.reports.render import to_csv
 
-    built = []
+    built = {}
     for spec in REPORTS.values():
         table = spec.build(evaluation)
         link = reportpages.report_link(table)
@@ -358,12 +380,12 @@ def _reports(
         view = reportpages.report_view(table, ref_for.path, limit=REPORT_ROWS, csv=csv)
         pages.append(Planned(Page(link.path, table.title, "reports"), "report.html", view))
         assets[csv] = to_csv(table).encode("utf-8")
-        built.append((link, view))
+        built[spec.name] = table
     return built
 
 
 def _inventory_pages(
-    rows: list[inventory.Row], parents: dict[str, str], ref_for: _Refs, as_of: dt.date
+    rows: list[inventory.Row], locations: Locations, ref_for: _Refs, as_of: dt.date
 ) -> list[Planned]:
     size = inventory.STATIC_PAGE_ROWS
     count = max(1, -(-len(rows) // size))
@@ -377,7 +399,7 @@ def _inventory_pages(
                 body=inventory.rows_html(rows[: inventory.FIRST_ROWS], "../", as_of),
                 shown=min(len(rows), inventory.FIRST_ROWS),
                 total=len(rows),
-                filters=inventory.filters(rows, parents, ref_for),
+                filters=inventory.filters(rows, locations, ref_for),
                 static_pages=static,
                 page_size=inventory.FIRST_ROWS,
             ),

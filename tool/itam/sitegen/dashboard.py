@@ -1,4 +1,4 @@
-"""The home page's figures, each defined once here in words a finance director can check.
+"""The home page's figures, each defined once, in words a finance director can check.
 
 * **Audit compliance**: of the entities an ``audit.overdue`` rule applies to
   (the policy's audited kinds and states), the share without an
@@ -7,30 +7,33 @@
 * **Warranty coverage**: of the hardware in service (kinds of the schemas'
   ``hardware`` category in a state of class ``deployed``), the share whose
   warranty ends on or after the as-of date.
-* **Past end of life**: entities not archived (neither retired nor disposed)
-  whose end of life is before the as-of date.
-* **Pending disposal**: entities in an archived state that is not terminal
-  (``retired``): out of use, not yet gone.
-* **Book value**: the sum of the derived book values of entities not in a
-  terminal state, per currency (amounts in different currencies never add up).
+* **Past end of life**, **pending disposal** and **book value** are the
+  reports' own figures, read from their rows so that the home page and the
+  report it links to never disagree: the ``Past end of life`` section of the
+  eol report, the ``Pending disposal`` section of the disposal report, and
+  the per-currency totals of the depreciation report (amounts in different
+  currencies never add up).
 
 Derived values and findings are read from the evaluation, never recomputed.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Sequence
-from decimal import Decimal
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
 from itam.evaluation import Evaluation
 from itam.findings import Severity
 from itam.policy.model import STATE_CLASSES
+from itam.reports import depreciation, disposal, eol
+from itam.reports.model import Table
+from itam.reports.scope import covered
 from itam.sitegen.charts import Bar, Chart, bar_chart, donut
 from itam.sitegen.filters import money, percent
 from itam.sitegen.inventory import Row
 from itam.sitegen.labels import humanise
+from itam.sitegen.locations import Locations
 from itam.sitegen.pages import Count, HomeView, Metric, Money, ReportLink, Ring
 
 AUDIT_RULE = "audit.overdue"
@@ -52,15 +55,14 @@ def _share(part: int, whole: int) -> float | None:
 
 def audit_compliance(evaluation: Evaluation) -> tuple[int, int]:
     """(not overdue, audited): see the module docstring."""
-    audited: set[int] = set()
-    overdue_ids: set[str] = set()
-    for rule in evaluation.policy.rules:
-        if rule.check != AUDIT_RULE:
-            continue
-        audited.update(id(e) for e in evaluation.context.select(rule))
-        overdue_ids.update(
-            f.entity for f in evaluation.by_rule.get(rule.id, []) if f.entity is not None
-        )
+    audited = covered(evaluation, (AUDIT_RULE,))
+    overdue_ids = {
+        f.entity
+        for rule in evaluation.policy.rules
+        if rule.check == AUDIT_RULE
+        for f in evaluation.by_rule.get(rule.id, [])
+        if f.entity is not None
+    }
     entities = [e for e in evaluation.catalog if id(e) in audited]
     overdue = sum(1 for e in entities if e.id in overdue_ids)
     return len(entities) - overdue, len(entities)
@@ -82,34 +84,28 @@ def warranty_coverage(evaluation: Evaluation, hardware: set[str]) -> tuple[int, 
     return covered, in_service
 
 
+def book_values(tables: Mapping[str, Table]) -> tuple[Money, ...]:
+    """The book value on the books per currency: the depreciation report's totals."""
+    return tuple(
+        Money(row["currency"] or "(no currency)", money(row["book_value"]), row["count"] or 0)
+        for row in tables["depreciation"].section(depreciation.TOTAL)
+        if row["book_value"] is not None
+    )
+
+
 def home_view(
     evaluation: Evaluation,
     rows: Sequence[Row],
     hardware: set[str],
-    location_parents: dict[str, str],
-    location_names: dict[str, str],
+    locations: Locations,
     reports: Sequence[ReportLink],
+    tables: Mapping[str, Table],
 ) -> HomeView:
-    """The dashboard's context."""
-    as_of = evaluation.as_of
+    """The dashboard's context; ``tables`` are the reports by name, already built."""
     not_overdue, audited = audit_compliance(evaluation)
     covered, in_service = warranty_coverage(evaluation, hardware)
-    past_eol = pending = 0
-    values: dict[str, Decimal] = defaultdict(Decimal)
-    valued: Counter[str] = Counter()
-    for entity in evaluation.catalog:
-        state = evaluation.context.state(entity)
-        derived = evaluation.derived(entity)
-        archived = state is not None and state.state_class == "archived"
-        eol = derived.end_of_life
-        if state is not None and not archived and eol is not None and eol < as_of:
-            past_eol += 1
-        if archived and state is not None and not state.terminal:
-            pending += 1
-        if derived.book_value is not None and not (state is not None and state.terminal):
-            currency = derived.currency or "(no currency)"
-            values[currency] += derived.book_value
-            valued[currency] += 1
+    past_eol = len(tables["eol"].section(eol.PAST))
+    pending = len(tables["disposal"].section(disposal.PENDING))
     open_findings = Counter(f.severity for f in evaluation.findings if f.waiver is None)
     waived = sum(1 for f in evaluation.findings if f.waiver is not None)
     audit_share = _share(not_overdue, audited)
@@ -127,7 +123,7 @@ def home_view(
             "past-eol",
             "Past end of life",
             f"{past_eol:,}",
-            "not yet retired or disposed",
+            "in service or in stock",
             "bad" if past_eol else "good",
             "reports/eol.html",
         ),
@@ -187,7 +183,7 @@ def home_view(
         charts=(
             _by_kind(rows),
             _by_class(rows),
-            _by_site(rows, location_parents, location_names),
+            _by_site(rows, locations),
         ),
         by_status=tuple(
             Count(status, count, f"inventory/index.html?status={quote(status)}")
@@ -195,10 +191,7 @@ def home_view(
                 Counter(r.status for r in rows if r.status).items(), key=lambda i: (-i[1], i[0])
             )
         ),
-        book_values=tuple(
-            Money(currency, money(values[currency]), valued[currency])
-            for currency in sorted(values)
-        ),
+        book_values=book_values(tables),
         findings=tuple(
             Count(word if open_findings[severity] == 1 else words, open_findings[severity])
             for severity, word, words in (
@@ -252,18 +245,10 @@ def _by_class(rows: Sequence[Row]) -> Chart:
     return bar_chart("chart-class", "Lifecycle state classes", bars, caption, "State class")
 
 
-def _site(location: str, parents: dict[str, str]) -> str:
-    seen = {location}
-    while (parent := parents.get(location)) and parent not in seen:
-        seen.add(parent)
-        location = parent
-    return location
-
-
-def _by_site(rows: Sequence[Row], parents: dict[str, str], names: dict[str, str]) -> Chart:
-    counts = Counter(_site(r.location.id, parents) for r in rows if r.location)
+def _by_site(rows: Sequence[Row], locations: Locations) -> Chart:
+    counts = Counter(locations.site(r.location.id) for r in rows if r.location)
     ranked = _sorted_counts(counts)
-    bars = [Bar(names.get(site, site), count) for site, count in ranked[:TOP_LOCATIONS]]
+    bars = [Bar(locations.name(site), count) for site, count in ranked[:TOP_LOCATIONS]]
     rest = sum(count for _, count in ranked[TOP_LOCATIONS:])
     if rest:
         bars.append(Bar(f"{len(ranked) - TOP_LOCATIONS} other sites", rest, "muted"))

@@ -11,7 +11,8 @@ anything else stays text, escaped by the template.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from itam.derive import Derived
@@ -19,6 +20,7 @@ from itam.entities import Entity
 from itam.evaluation import Evaluation
 from itam.findings import Finding
 from itam.history import Change
+from itam.reports.scope import check_of, covered
 from itam.rules import RuleInfo
 from itam.sitegen.fieldhtml import fields_html
 from itam.sitegen.filters import NOTHING, money
@@ -45,8 +47,10 @@ def entity_view(
     history_note: str,
     rules: Mapping[str, RuleInfo],
     ref_for: RefFor,
+    audited: Collection[int],
 ) -> EntityView:
-    """The context of ``entities/<id>.html``."""
+    """The context of ``entities/<id>.html``; ``audited`` are the entities (by
+    ``id()``) an audit rule applies to (``audited_entities``)."""
     entity_id = entity.id or ""
     state = evaluation.context.state(entity)
     status = entity.get("status")
@@ -69,6 +73,8 @@ def entity_view(
                 evaluation.derived(entity),
                 evaluation.as_of,
                 live=state is None or state.state_class != "archived",
+                checks=frozenset(check_of(evaluation, f.rule) for f in findings),
+                audited=id(entity) in audited,
             )
         ),
         findings=tuple(_finding(f, rules) for f in _by_severity(findings)),
@@ -130,30 +136,92 @@ def _when(day: dt.date, as_of: dt.date) -> str:
     return f"in {span}" if delta > 0 else f"{span} ago"
 
 
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """The checks that judge a derived date: one warns ahead, within the lead
+    time its rule gives, the other says the date has passed."""
+
+    warns: str
+    passed: str
+
+
+WARRANTY = Watch("warranty.expiring", "warranty.expired-in-service")
+END_OF_LIFE = Watch("eol.approaching", "eol.passed-in-service")
+AUDIT = Watch("audit.due", "audit.overdue")
+MAINTENANCE = Watch("maintenance.due", "maintenance.overdue")
+
+
+def audited_entities(evaluation: Evaluation) -> frozenset[int]:
+    """The entities (by ``id()``) an audit rule applies to: only they have an audit due.
+
+    The policy's intervals give every entity one (a contract or a person too),
+    but only the audit rules' kinds and states are ever audited."""
+    return covered(evaluation, (AUDIT.warns, AUDIT.passed))
+
+
+def _tone(day: dt.date, as_of: dt.date, watch: Watch, checks: frozenset[str]) -> str:
+    """The colour of a deadline, from the entity's findings: red once a rule says
+    the date has passed, amber while one warns of it (so the lead time and a
+    grace period are the policy's), and red for any other date gone by."""
+    if watch.passed in checks:
+        return "bad"
+    if watch.warns in checks:
+        return "warn"
+    return "bad" if day < as_of else ""
+
+
 def _deadline(
-    label: str, day: dt.date | None, as_of: dt.date, note: str = "", live: bool = True
+    label: str,
+    day: dt.date | None,
+    as_of: dt.date,
+    watch: Watch,
+    checks: frozenset[str],
+    note: str = "",
+    live: bool = True,
 ) -> Fact:
     if day is None:
         return Fact(label, NOTHING, note or "not recorded")
-    tone = ""
-    if live:  # a retired or disposed asset's passed deadlines alarm nobody
-        tone = "bad" if day < as_of else ("warn" if (day - as_of).days <= 90 else "")
+    # A retired or disposed asset's passed deadlines alarm nobody.
+    tone = _tone(day, as_of, watch, checks) if live else ""
     when = _when(day, as_of)
     return Fact(label, day.isoformat(), f"{when}; {note}" if note else when, tone)
 
 
-def facts(derived: Derived, as_of: dt.date, live: bool = True) -> list[Fact]:
-    """Derived dates and values, each with a note saying where it comes from;
-    deadlines coloured only for what is still in use or on hand (``live``)."""
+_EOL_FROM = {"asset": "from its own end_of_life", "model": "from its model"}
+
+
+def facts(
+    derived: Derived,
+    as_of: dt.date,
+    live: bool = True,
+    checks: frozenset[str] = frozenset(),
+    audited: bool = True,
+) -> list[Fact]:
+    """Derived dates and values, each with a note saying where it comes from.
+
+    Deadlines are coloured only for what is still in use or on hand
+    (``live``), by the checks of the entity's findings (``checks``); the next
+    audit is due only where an audit rule applies (``audited``).
+    """
     out = [
         _deadline(
             "Warranty ends",
             derived.warranty_end,
             as_of,
+            WARRANTY,
+            checks,
             f"from {derived.warranty_source}" if derived.warranty_source else "",
             live,
         ),
-        _deadline("End of life", derived.end_of_life, as_of, live=live),
+        _deadline(
+            "End of life",
+            derived.end_of_life,
+            as_of,
+            END_OF_LIFE,
+            checks,
+            _EOL_FROM.get(derived.end_of_life_source or "", ""),
+            live,
+        ),
     ]
     if derived.last_audit is not None:
         out.append(
@@ -166,7 +234,22 @@ def facts(derived: Derived, as_of: dt.date, live: bool = True) -> list[Fact]:
         if derived.audit_interval_days is not None
         else ""
     )
-    out.append(_deadline("Next audit due", derived.audit_due, as_of, every, live))
+    if audited:
+        out.append(
+            _deadline("Next audit due", derived.audit_due, as_of, AUDIT, checks, every, live)
+        )
+    else:
+        out.append(Fact("Next audit due", NOTHING, "no audit rule applies to it"))
+    upcoming = derived.next_maintenance
+    if upcoming is not None:
+        kind = humanise(upcoming.schedule.name)
+        if upcoming.due is None:
+            out.append(Fact("Next maintenance", NOTHING, f"{kind}: no job nor purchase on record"))
+        else:
+            note = f"{kind}, every {upcoming.interval_days:,} days"
+            out.append(
+                _deadline("Next maintenance", upcoming.due, as_of, MAINTENANCE, checks, note, live)
+            )
     if derived.purchased is not None:
         age = f"{derived.age_days:,} days old" if derived.age_days is not None else ""
         out.append(Fact("Purchased", derived.purchased.isoformat(), age))

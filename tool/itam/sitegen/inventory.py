@@ -1,29 +1,16 @@
-"""The inventory: one row per entity, and the columnar data file the page searches.
+"""The inventory: one row per entity, as HTML and as the filters' options.
 
 At 100,000 rows one HTML table took Chromium 41 s to load, so the page holds
-the first ``FIRST_ROWS`` rows and ``assets/inventory-data.js`` the rest, as
-one array per column:
-
-* strings that repeat (kind, status, location, owner, model) are indexes
-  into small tables, 0 meaning none;
-* other string columns are stored the cheapest of three ways: plain, as a
-  dictionary with indexes (names of cloned assets), or front-coded against
-  the row before (ids, serials, asset tags in id order share their start:
-  ``[prefix lengths, suffixes]``, lengths in UTF-16 units as JavaScript
-  slices strings);
-* dates are whole days after a base day (0: none), so they sort as numbers.
-
-The JSON is escaped so that no entity text can end the script or the string
-it sits in: ``<``, ``>``, ``&``, U+2028 and U+2029 become ``\\uXXXX``, then
-backslashes and quotes are escaped for the single-quoted literal handed to
-``JSON.parse`` (faster to parse than the same data as a JavaScript literal).
+the first ``FIRST_ROWS`` rows (drawn here) and the data file all of them
+(``itam.sitegen.datafile``), which ``inventory.js`` searches, filters, sorts
+and pages. Without JavaScript, static pages of ``STATIC_PAGE_ROWS`` rows list
+everything.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -32,15 +19,15 @@ from markupsafe import Markup
 
 from itam.entities import Entity
 from itam.evaluation import Evaluation
-from itam.output import SURROGATES
+from itam.sitegen.entity import audited_entities
 from itam.sitegen.labels import SEVERITY_RANK, humanise, worst
+from itam.sitegen.locations import Locations
 from itam.sitegen.pages import Column, Filter, Option, Ref
 
 FIRST_ROWS = 100
 """Rows in the inventory page's HTML; the script pages through the rest."""
 STATIC_PAGE_ROWS = 1000
 """Rows per page of the static inventory for browsers without JavaScript."""
-DATA_VERSION = 1
 
 COLUMNS = (
     Column("id", "ID", "id"),
@@ -55,8 +42,6 @@ COLUMNS = (
     Column("audit", "Next audit", "date"),
     Column("findings", "Findings", "severity"),
 )
-
-_EPOCH = dt.date(1970, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,17 +76,20 @@ def _text(value: Any) -> str:
 
 def rows(evaluation: Evaluation, ref_for: Callable[[str], Ref]) -> list[Row]:
     """Every entity as a row, in id order (entities without an id last, by file)."""
-    out = []
-    for entity in sorted(evaluation.catalog, key=_order):
-        out.append(_row(evaluation, entity, ref_for))
-    return out
+    audited = audited_entities(evaluation)
+    return [
+        _row(evaluation, entity, ref_for, audited)
+        for entity in sorted(evaluation.catalog, key=_order)
+    ]
 
 
 def _order(entity: Entity) -> tuple[bool, str, str]:
     return (entity.id is None, entity.id or "", entity.file)
 
 
-def _row(evaluation: Evaluation, entity: Entity, ref_for: Callable[[str], Ref]) -> Row:
+def _row(
+    evaluation: Evaluation, entity: Entity, ref_for: Callable[[str], Ref], audited: frozenset[int]
+) -> Row:
     entity_id = entity.id or ""
     derived = evaluation.derived(entity)
     state = evaluation.context.state(entity)
@@ -131,7 +119,7 @@ def _row(evaluation: Evaluation, entity: Entity, ref_for: Callable[[str], Ref]) 
         serial=_text(entity.get("serial")),
         asset_tag=_text(entity.get("asset_tag")),
         warranty=derived.warranty_end,
-        audit=derived.audit_due,
+        audit=derived.audit_due if id(entity) in audited else None,
         severity=rank,
         findings=sum(1 for f in findings if SEVERITY_RANK[f.severity] == rank),
     )
@@ -197,7 +185,7 @@ def rows_html(rows: Sequence[Row], root: str, as_of: dt.date) -> Markup:
 
 
 def filters(
-    all_rows: Sequence[Row], location_parents: dict[str, str], ref_for: Callable[[str], Ref]
+    all_rows: Sequence[Row], locations: Locations, ref_for: Callable[[str], Ref]
 ) -> tuple[Filter, ...]:
     """The options of each filter, from what the rows hold; locations as a tree."""
     kinds = sorted({(r.kind_label, r.kind) for r in all_rows if r.kind})
@@ -212,7 +200,7 @@ def filters(
             "location",
             "Location",
             "All locations",
-            _location_options(all_rows, location_parents, ref_for),
+            _location_options(all_rows, locations, ref_for),
         ),
         Filter("owner", "Owner", "All owners", tuple(Option(i, label) for label, i in owners)),
         Filter(
@@ -231,20 +219,16 @@ def filters(
 
 
 def _location_options(
-    all_rows: Sequence[Row], parents: dict[str, str], ref_for: Callable[[str], Ref]
+    all_rows: Sequence[Row], locations: Locations, ref_for: Callable[[str], Ref]
 ) -> tuple[Option, ...]:
     labels = {r.location.id: r.location.label for r in all_rows if r.location}
     # Every ancestor of a used location is an option too: "London HQ" finds its floors.
     for start in list(labels):
-        seen = {start}
-        current = parents.get(start)
-        while current and current not in seen:
-            seen.add(current)
-            labels.setdefault(current, ref_for(current).label)
-            current = parents.get(current)
+        for ancestor in locations.chain(start)[1:]:
+            labels.setdefault(ancestor, ref_for(ancestor).label)
     children: dict[str, list[str]] = {}
     for loc in labels:
-        parent = parents.get(loc)
+        parent = locations.parent(loc)
         children.setdefault(parent if parent in labels else "", []).append(loc)
     out: list[Option] = []
 
@@ -257,163 +241,3 @@ def _location_options(
 
     walk("", 0, frozenset())
     return tuple(out)
-
-
-# -- the data file ----------------------------------------------------------------
-
-
-class _Table:
-    """Distinct values of a column, indexed from 1; 0 is "none"."""
-
-    def __init__(self) -> None:
-        self.index: dict[Any, int] = {}
-        self.entries: list[list[Any]] = []
-
-    def add(self, key: Any, entry: list[Any]) -> int:
-        found = self.index.get(key)
-        if found is None:
-            found = self.index[key] = len(self.entries) + 1
-            self.entries.append(entry)
-        return found
-
-
-def _utf16(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _strings(values: Sequence[str]) -> Any:
-    """A string column in its most compact form (see the module docstring)."""
-    plain = sum(len(v) + 3 for v in values)
-    distinct: dict[str, int] = {}
-    for value in values:
-        distinct.setdefault(value, len(distinct))
-    dict_size = sum(len(v) + 3 for v in distinct) + sum(len(str(distinct[v])) + 1 for v in values)
-    prefixes, suffixes, previous = [], [], ""
-    for value in values:
-        common = 0
-        limit = min(len(value), len(previous))
-        while common < limit and value[common] == previous[common]:
-            common += 1
-        prefixes.append(_utf16(value[:common]))
-        suffixes.append(value[common:])
-        previous = value
-    front = sum(len(s) + 3 for s in suffixes) + sum(len(str(p)) + 1 for p in prefixes)
-    best = min(plain, dict_size, front)
-    if best == plain:
-        return list(values)
-    if best == dict_size:
-        return {"dict": list(distinct), "index": [distinct[v] for v in values]}
-    return {"front": [prefixes, suffixes]}
-
-
-def _days(values: Iterable[dt.date | None]) -> dict[str, Any]:
-    days = [(d - _EPOCH).days if d is not None else None for d in values]
-    base = min((d for d in days if d is not None), default=0) - 1
-    return {"base": base, "days": [d - base if d is not None else 0 for d in days]}
-
-
-def data(
-    all_rows: Sequence[Row],
-    location_parents: dict[str, str],
-    ref_for: Callable[[str], Ref],
-    as_of: dt.date,
-) -> dict[str, Any]:
-    """The inventory as columns (see the module docstring)."""
-    kinds, states, owners, locations, models = _Table(), _Table(), _Table(), _Table(), _Table()
-
-    def ref_index(table: _Table, ref: Ref | None) -> int:
-        return table.add(ref.id, [ref.id, ref.label, 1 if ref.path else 0]) if ref else 0
-
-    kind_col, status_col, owner_col, location_col, model_col = [], [], [], [], []
-    for row in all_rows:
-        kind_col.append(kinds.add(row.kind, [row.kind, row.kind_label]) if row.kind else 0)
-        status_col.append(
-            states.add((row.status, row.state_class), [row.status, row.state_class])
-            if row.status
-            else 0
-        )
-        owner_col.append(ref_index(owners, row.owner))
-        location_col.append(ref_index(locations, row.location))
-        model_col.append(ref_index(models, row.model))
-    # Ancestors of the locations in use, so that a filter on a site finds its rooms.
-    for loc_id in list(locations.index):
-        current = location_parents.get(loc_id)
-        while current and current not in locations.index:
-            ref_index(locations, ref_for(current))
-            current = location_parents.get(current)
-    location_entries = [
-        [*entry, locations.index.get(location_parents.get(entry[0], ""), 0)]
-        for entry in locations.entries
-    ]
-    return {
-        "version": DATA_VERSION,
-        "total": len(all_rows),
-        "asOf": (as_of - _EPOCH).days,
-        "tables": {
-            "kind": kinds.entries,
-            "status": states.entries,
-            "owner": owners.entries,
-            "location": location_entries,
-            "model": models.entries,
-        },
-        "columns": {
-            "id": _strings([r.id for r in all_rows]),
-            "name": _strings([r.name for r in all_rows]),
-            "serial": _strings([r.serial for r in all_rows]),
-            "asset_tag": _strings([r.asset_tag for r in all_rows]),
-            "kind": kind_col,
-            "status": status_col,
-            "owner": owner_col,
-            "location": location_col,
-            "model": model_col,
-            "warranty": _days(r.warranty for r in all_rows),
-            "audit": _days(r.audit for r in all_rows),
-            # Severity rank in the low two bits, the count of that severity above.
-            "findings": [r.findings * 4 + r.severity for r in all_rows],
-            "nopage": [i for i, r in enumerate(all_rows) if r.path is None],
-        },
-    }
-
-
-_JS_UNSAFE = str.maketrans(
-    {
-        "<": "\\u003c",
-        ">": "\\u003e",
-        "&": "\\u0026",
-        "\u2028": "\\u2028",
-        "\u2029": "\\u2029",
-    }
-)
-_LITERAL = str.maketrans({"\\": "\\\\", "'": "\\'"})
-# A lone surrogate (a file name's byte that was not UTF-8) cannot be written as
-# UTF-8; as a JSON escape it survives.
-
-
-def script(value: Any, name: str = "ITAM_INVENTORY") -> bytes:
-    """``value`` as a script that sets ``window.<name>`` through JSON.parse, safe
-    to load whatever text the value holds."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    text = SURROGATES.sub(lambda m: f"\\u{ord(m.group()):04x}", text.translate(_JS_UNSAFE))
-    literal = text.translate(_LITERAL)
-    return f"window.{name}=JSON.parse('{literal}');\n".encode()
-
-
-def decode_script(source: bytes, name: str = "ITAM_INVENTORY") -> Any:
-    """The value a ``script`` sets, read back (for tests and tools)."""
-    text = source.decode("utf-8")
-    prefix, suffix = f"window.{name}=JSON.parse('", "');\n"
-    if not (text.startswith(prefix) and text.endswith(suffix)):
-        raise ValueError("not an inventory data script")
-    literal = text[len(prefix) : -len(suffix)]
-    out, i = [], 0
-    while i < len(literal):
-        char = literal[i]
-        if char == "\\":
-            out.append(literal[i + 1])
-            i += 2
-        elif char == "'":
-            raise ValueError("an unescaped quote ends the literal early")
-        else:
-            out.append(char)
-            i += 1
-    return json.loads("".join(out))

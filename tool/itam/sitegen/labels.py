@@ -24,6 +24,7 @@ _WORDS = {
     "saas": "SaaS",
     "sla": "SLA",
     "vat": "VAT",
+    "ups": "UPS",
 }
 
 SEVERITY_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
