@@ -177,6 +177,11 @@ def demo() -> int:
     return judged
 
 
+# pytest-xdist on every core, whole files per worker so that their module
+# fixtures (a built site, a browser) are made once, as in one process.
+PARALLEL = ("-n", "auto", "--dist", "loadfile")
+
+
 def test() -> int:
     """Lint, type-check and run the whole test suite."""
     _install_system_packages()
@@ -185,7 +190,7 @@ def test() -> int:
         "ruff check": (BIN / "ruff", "check", "tool", "tests", "benchmarks", "dev.py"),
         "ruff format": (BIN / "ruff", "format", "--check", "tool", "tests", "benchmarks", "dev.py"),
         "mypy": (BIN / "mypy",),
-        "pytest": (BIN / "python", "-m", "pytest", *sys.argv[2:]),
+        "pytest": (BIN / "python", "-m", "pytest", *PARALLEL, *sys.argv[2:]),
     }
     failed = [name for name, step in steps.items() if _run(*step) != 0]
     if failed:
