@@ -77,7 +77,7 @@ def format_text(text: str, schemas: SchemaSet | None, file: str = "") -> Formatt
     stray = [c for c in source.comments if c.start not in placed]
     if stray:
         return Formatted(text, _kept(stray))
-    style = Styles(schemas).of(source.data.get("kind"))
+    style = Styles.shared(schemas).of(source.data.get("kind"))
     renderer = Renderer(style, keep=_Folded(source).lines)
     lines = [*_split(header)]
     for key in style.keys_in_order((), source.data):

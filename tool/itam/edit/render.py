@@ -178,5 +178,5 @@ def render_entity(data: Mapping[str, Any], schemas: SchemaSet | None) -> str:
     ``itam.edit.scalars.Unwritable`` for a value YAML cannot hold.
     """
     clean = normalise(dict(data))
-    style = Styles(schemas).of(clean.get("kind"))
+    style = Styles.shared(schemas).of(clean.get("kind"))
     return "\n".join(Renderer(style).document(clean)) + "\n"

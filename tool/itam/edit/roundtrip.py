@@ -72,7 +72,7 @@ def apply_changes(
     that would not read back as the intended data.
     """
     source = Source.read(text, file)
-    style = Styles(schemas).of(source.data.get("kind"))
+    style = Styles.shared(schemas).of(source.data.get("kind"))
     intended, operations = _plan(source.data, changes)
     current = text
     for operation in operations:

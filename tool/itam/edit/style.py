@@ -23,6 +23,7 @@ and ``mdm`` blocks. Everything else is a block, two spaces deep.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,6 +106,17 @@ class Styles:
         self.schemas = schemas
         self._cache: dict[str, KindStyle] = {}
 
+    @classmethod
+    def shared(cls, schemas: SchemaSet | None) -> Styles:
+        """The one ``Styles`` of ``schemas``: an import renders thousands of
+        entities, and walking the kind schemas for each was most of its time."""
+        styles = cls(schemas)
+        if schemas is not None:
+            # The kinds' styles are kept, not the Styles: a value holding its
+            # key would keep every schema set of a long process alive.
+            styles._cache = _SHARED.setdefault(schemas, {})
+        return styles
+
     def of(self, kind: object) -> KindStyle:
         """The style of ``kind``; the plain style for an unknown kind."""
         if self.schemas is None or not isinstance(kind, str):
@@ -117,6 +129,9 @@ class Styles:
             found = _kind_style(self.schemas.documents[uri][1], self.schemas.registry.resolver(uri))
             self._cache[kind] = found
         return found
+
+
+_SHARED: weakref.WeakKeyDictionary[SchemaSet, dict[str, KindStyle]] = weakref.WeakKeyDictionary()
 
 
 def _kind_style(contents: dict[str, Any], resolver: Any) -> KindStyle:

@@ -75,7 +75,7 @@ def transition_changes(
             )
     changes: dict[str, Any] = {"status": state, **settings}
     after = changed(entity.data, changes)
-    style = Styles(evaluation.schemas).of(entity.kind)
+    style = Styles.shared(evaluation.schemas).of(entity.kind)
     missing = []
     for requirement in lifecycle.states[state].requires:
         if any(present(get(after, p)) for p in requirement.paths):
@@ -105,7 +105,7 @@ def audit_changes(
     note: str | None = None,
 ) -> dict[str, Any]:
     """The change that appends one audit record to ``entity``'s ``audits``."""
-    style = Styles(evaluation.schemas).of(entity.kind)
+    style = Styles.shared(evaluation.schemas).of(entity.kind)
     if "audits" not in style.known_keys(()):
         raise EditError(f"{entity.id}: a {entity.kind} has no audits in its schema")
     state = evaluation.context.state(entity)
