@@ -12,6 +12,7 @@ from typing import Any
 
 from itam import files, yamlsafe
 from itam.checks import CHECKS
+from itam.configdoc import EmptyFile, load_checked
 from itam.dates import parse_date
 from itam.errors import ConfigError
 from itam.findings import Severity
@@ -70,21 +71,12 @@ class _Reader:
         return ConfigError(message, doc.file, line)
 
     def read(self, source: bytes, rel: str) -> None:
-        doc = yamlsafe.load(source, rel)
-        problems = [f for f in doc.findings if f.severity is Severity.ERROR]
-        if [p.rule for p in problems] == ["yaml.empty"]:
+        try:
+            doc, data = load_checked(source, rel, self.schema)
+        except EmptyFile:
             return  # a file of comments only declares nothing
-        if problems or doc.data is None:
-            first = problems[0]
-            raise ConfigError(first.message, rel, first.line)
-        errors = sorted(
-            schema_findings(doc, None, doc.data, self.schema), key=lambda f: f.line or 0
-        )
-        if errors:
-            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-            raise ConfigError(errors[0].message + more, rel, errors[0].line)
         for section in ("audit", "depreciation", "maintenance", "software"):
-            if section in doc.data:
+            if section in data:
                 if section in self.section_places:
                     raise self.fail(
                         doc,

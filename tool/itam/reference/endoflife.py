@@ -16,13 +16,12 @@ import re
 from typing import Any
 
 from itam import yamlsafe
+from itam.configdoc import load_checked
 from itam.dates import parse_date
 from itam.errors import ConfigError
-from itam.findings import Severity
 from itam.limits import quote
 from itam.reference.model import Milestone, Product, Release
 from itam.reference.schema import CYCLE, ENDOFLIFE_FRONT_MATTER, PRODUCT_ID
-from itam.schema_messages import schema_findings
 from itam.schemas import KindSchema, standalone
 
 SOURCE = (
@@ -110,16 +109,7 @@ def parse_product(source: bytes, rel: str, product_id: str) -> Product:
             "as endoflife.date does (products/windows.md)",
             rel,
         )
-    doc = yamlsafe.load(front_matter(source, rel), rel)
-    problems = [f for f in doc.findings if f.severity is Severity.ERROR]
-    if problems or doc.data is None:
-        first = problems[0]
-        raise ConfigError(first.message, rel, first.line)
-    errors = sorted(schema_findings(doc, None, doc.data, _schema()), key=lambda f: f.line or 0)
-    if errors:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ConfigError(errors[0].message + more, rel, errors[0].line)
-    data = doc.data
+    doc, data = load_checked(front_matter(source, rel), rel, _schema())
     releases: dict[str, Release] = {}
     for index, body in enumerate(data["releases"]):
         cycle = _cycle(doc, index, body["releaseCycle"])

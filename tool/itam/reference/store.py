@@ -24,12 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from itam import files, yamlsafe
+from itam.configdoc import load_checked
 from itam.dates import parse_date
 from itam.errors import ConfigError
-from itam.findings import Severity
 from itam.reference.model import MILESTONES, Milestone, Product, Reference, Release
 from itam.reference.schema import REFERENCE_FILE
-from itam.schema_messages import schema_findings
 from itam.schemas import KindSchema, standalone
 
 _HEADER = (
@@ -104,16 +103,7 @@ def parse(source: bytes, rel: str) -> Product:
 
 
 def _load(source: bytes, rel: str) -> tuple[Product, yamlsafe.Document]:
-    doc = yamlsafe.load(source, rel)
-    problems = [f for f in doc.findings if f.severity is Severity.ERROR]
-    if problems or doc.data is None:
-        first = problems[0]
-        raise ConfigError(first.message, rel, first.line)
-    errors = sorted(schema_findings(doc, None, doc.data, _schema()), key=lambda f: f.line or 0)
-    if errors:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ConfigError(errors[0].message + more, rel, errors[0].line)
-    data = doc.data
+    doc, data = load_checked(source, rel, _schema())
     releases = {}
     for cycle, body in data["releases"].items():
         releases[cycle] = Release(
