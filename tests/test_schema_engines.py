@@ -64,3 +64,43 @@ def test_they_agree_on_the_cases_that_differ_in_2020_12(schemas: SchemaSet) -> N
     for case in cases:
         assert laptop.validator.is_valid(case) is False
         assert laptop.fast.is_valid(case) is False
+
+
+# Schemas themselves: jsonschema-rs checks the meta-schema first, fast; what it
+# passes must be what python-jsonschema passes, and what either refuses is refused.
+_SCHEMA_CASES = [
+    ({"type": "object", "properties": {"a": {"pattern": "^[a-z]+$"}}}, True),
+    ({"type": 12}, False),
+    ({"properties": {"a": {"minLength": -1}}}, False),
+    ({"properties": {"a": {"pattern": "(?=a)b"}}}, False),  # a lookahead RE2 cannot run
+    ({"patternProperties": {"(a)\\1": {}}}, False),  # a backreference, as a key
+    ({"examples": [{"pattern": "(?=a)"}]}, True),  # an example, no keyword: the slow check says so
+    ({"$schema": "https://example.invalid/other-draft", "type": "string"}, True),  # never fetched
+]
+
+
+@pytest.mark.parametrize(("contents", "valid"), _SCHEMA_CASES)
+def test_schemas_are_checked_alike_on_the_fast_path(
+    contents: dict[str, object], valid: bool
+) -> None:
+    from jsonschema.exceptions import SchemaError
+
+    from itam.schema_regex import SCHEMA_FORMATS, LinearValidator
+    from itam.schemas import check_schema
+
+    def slow() -> bool:
+        try:
+            LinearValidator.check_schema(contents, format_checker=SCHEMA_FORMATS)
+        except SchemaError:
+            return False
+        return True
+
+    def fast() -> bool:
+        try:
+            check_schema(contents)
+        except SchemaError:
+            return False
+        return True
+
+    assert slow() is valid
+    assert fast() is valid

@@ -166,6 +166,7 @@ def evaluate(
     at: str | None = None,
     overlay: Mapping[str, bytes | None] | None = None,
     options: RunOptions | None = None,
+    repository: GitView | None = None,
 ) -> Evaluation:
     """Judge the registry at ``layout`` as of ``as_of``.
 
@@ -176,16 +177,20 @@ def evaluate(
     ``overlay`` judges the work tree with some files replaced or deleted
     (see ``snapshot.read_worktree``): what an editing command is about to write.
     ``options`` sets the analysis cache, the worker processes and a progress
-    callback; the findings are the same whatever they are.
+    callback; the findings are the same whatever they are. ``repository`` is
+    the registry's git repository, already open, for ``at`` and ``revisions`` to read
+    (it is left open); otherwise they open and close their own.
     """
     options = options or RunOptions()
     with _gc_paused():
         if at is not None:
-            return _at_commit(layout, as_of, at, options)
+            with _repository(layout, repository) as view:
+                return _at_commit(layout, as_of, view, at, options)
         schemas, policy = load_config(layout)
         _require_lifecycles(policy)
         if revisions is not None:
-            return _compare(layout, as_of, revisions, schemas, policy, options)
+            with _repository(layout, repository) as view:
+                return _compare(layout, as_of, view, revisions, schemas, policy, options)
         return _worktree(layout, as_of, read_worktree(layout, overlay), schemas, policy, options)
 
 
@@ -259,10 +264,20 @@ def _union(first: list[Finding], second: list[Finding]) -> list[Finding]:
     return first + [f for f in second if finding_key(f) not in seen]
 
 
-def _at_commit(layout: Layout, as_of: dt.date, ref: str, options: RunOptions) -> Evaluation:
+@contextmanager
+def _repository(layout: Layout, given: GitView | None) -> Iterator[GitView]:
+    if given is not None:
+        yield given
+        return
     from itam.gitsource import GitView  # GitPython costs ~70 ms to import
 
-    view = GitView(layout.root)
+    with GitView(layout.root) as view:
+        yield view
+
+
+def _at_commit(
+    layout: Layout, as_of: dt.date, view: GitView, ref: str, options: RunOptions
+) -> Evaluation:
     commit = view.commit(ref)
     schemas, policy = _config_at(view, commit)
     _require_lifecycles(policy)
@@ -344,14 +359,12 @@ def _judge_base(
 def _compare(
     layout: Layout,
     as_of: dt.date,
+    view: GitView,
     revisions: Revisions,
     schemas: SchemaSet,
     policy: Policy,
     options: RunOptions,
 ) -> Evaluation:
-    from itam.gitsource import GitView  # GitPython costs ~70 ms to import
-
-    view = GitView(layout.root)
     base_commit = view.commit(revisions.base)
     if revisions.head is not None:
         head_commit = view.commit(revisions.head)

@@ -52,6 +52,16 @@ def escaped(text: str, pattern: re.Pattern[str] = SURROGATES) -> str:
     return pattern.sub(lambda match: "".join(shown(c) for c in match.group()), text)
 
 
+def utf8(text: str) -> bytes:
+    """``text`` as UTF-8, a lone surrogate (an undecodable file name's byte)
+    shown as its escape: what every file this tool writes holds."""
+    try:
+        # Nearly every text encodes as it is; scanning it first costs more.
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return escaped(text).encode("utf-8")
+
+
 def write_output(path: Path, text: str) -> None:
     """Write ``text`` as UTF-8 to ``path`` (see the module docstring for how
     each kind of path is treated).
@@ -59,7 +69,7 @@ def write_output(path: Path, text: str) -> None:
     Raises ConfigError naming the path and the reason when it cannot be
     written: a missing folder, a folder, no space left, and so on.
     """
-    write_bytes(path, escaped(text).encode("utf-8"))
+    write_bytes(path, utf8(text))
 
 
 def write_bytes(path: Path, data: bytes) -> None:

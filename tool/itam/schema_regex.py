@@ -118,14 +118,15 @@ def is_regex(value: object) -> bool:
     return True
 
 
-def _runnable(value: object) -> bool:
+def runnable(value: object) -> bool:
+    """A pattern RE2 can run (or no pattern at all); ValueError explains one it cannot."""
     return not isinstance(value, str) or compiled(value) is not None
 
 
 # check_schema() with this refuses a pattern RE2 cannot run, at its place,
 # with the reason as the error's cause.
 SCHEMA_FORMATS = FormatChecker(formats=())
-SCHEMA_FORMATS.checks("regex", raises=ValueError)(_runnable)
+SCHEMA_FORMATS.checks("regex", raises=ValueError)(runnable)
 
 
 def _names(names: list[str]) -> str:

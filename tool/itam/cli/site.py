@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from itam.cli.options import as_of_option, root_option
+from itam.cli.options import analysis_options, as_of_option, root_option, run_options
 
 
 @click.group()
@@ -39,8 +39,16 @@ def site() -> None:
     help="Where the site is published (e.g. https://org.github.io/registry/); sets canonical "
     "URLs only, every link stays relative.",
 )
+@run_options
 def build(
-    root: Path | None, out: Path | None, as_of: dt.date, at: str | None, base_url: str | None
+    root: Path | None,
+    out: Path | None,
+    as_of: dt.date,
+    at: str | None,
+    base_url: str | None,
+    no_cache: bool,
+    jobs: int,
+    progress: bool | None,
 ) -> None:
     """Build the inventory site: dashboard, inventory, a page per entity with
     its history, reports and rules.
@@ -57,7 +65,9 @@ def build(
     if at is not None:
         check_ref(at)  # before anything else runs, git included
     start = time.perf_counter()
-    built = build_site(Layout.at(root), out, as_of, at=at, base_url=base_url)
+    layout = Layout.at(root)
+    with analysis_options(layout.root, no_cache, jobs, progress) as options:
+        built = build_site(layout, out, as_of, at=at, base_url=base_url, options=options)
     seconds = time.perf_counter() - start
     errors = f"; {built.blocking} blocking findings" if built.blocking else ""
     click.echo(

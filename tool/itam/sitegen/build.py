@@ -21,9 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import multiprocessing
+import multiprocessing.pool
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,13 +33,14 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment
 
+from itam.analysis import RunOptions
 from itam.entities import Entity
 from itam.errors import ConfigError
 from itam.evaluation import Evaluation, evaluate
 from itam.history import History
 from itam.history import read as read_history
 from itam.layout import Layout
-from itam.output import escaped
+from itam.output import utf8
 from itam.reports.model import Table
 from itam.rules import RuleInfo, catalogue
 from itam.sitegen import (
@@ -62,7 +65,7 @@ from itam.sitegen.pages import (
     SiteInfo,
     entity_path,
 )
-from itam.sitegen.references import References, schema_facts
+from itam.sitegen.references import References, SchemaFacts, schema_facts
 
 if TYPE_CHECKING:
     from itam.gitsource import GitView
@@ -146,15 +149,24 @@ class EntityPages:
         return page.path, self.template.render(site=self.site, page=page, view=view)
 
 
-@dataclass(slots=True)
-class Plan:
-    """Every page and asset of the site, before anything is written."""
+@dataclass(frozen=True, slots=True)
+class Groundwork:
+    """What every page needs, the entity pages first: ready before any is written."""
 
+    root: Path
     site: SiteInfo
     env: Environment
-    pages: list[Planned]
+    facts: SchemaFacts
+    ref_for: _Refs
     entities: list[Entity]
     entity_pages: EntityPages
+
+
+@dataclass(slots=True)
+class Plan:
+    """Every page but the entity pages, and every asset, before anything is written."""
+
+    pages: list[Planned]
     assets: dict[str, bytes] = field(default_factory=dict)
     blocking: int = 0
 
@@ -165,31 +177,42 @@ def build_site(
     as_of: dt.date,
     at: str | None = None,
     base_url: str | None = None,
-    jobs: int | None = None,
+    options: RunOptions | None = None,
 ) -> Built:
     """Build the site of the registry at ``layout`` (or of the commit ``at``)
     as of ``as_of`` into ``out`` (default ``_site/`` under the root).
 
     ``base_url`` (an absolute http(s) URL or a path starting with ``/``) only
-    sets each page's canonical URL; every link stays relative. ``jobs`` caps
-    the processes writing entity pages (default: one per core). Raises
+    sets each page's canonical URL; every link stays relative. ``options``
+    are the evaluation's (cache, workers, progress); its worker count also
+    caps the processes writing entity pages (default: one per core). Raises
     ConfigError for a refused --out, a bad base URL or an unknown ref; the
     previous site stays as it was whenever the build fails.
     """
+    options = options or RunOptions()
     target = publish.output_folder(layout, out)
     base = normalise_base_url(base_url)
-    evaluation = evaluate(layout, as_of, at=at)
     try:
+        # One opening of the repository serves --at and every file's history.
+        with _repository(layout, at) as view:
+            evaluation = evaluate(layout, as_of, at=at, options=options, repository=view)
+            _freeze()
+            ground = groundwork(layout, evaluation, view, at, base)
         _freeze()
-        plan = make_plan(layout, evaluation, at, base)
-        _freeze()
-        with publish.staging(target) as folder:
-            count = write(plan, folder, jobs)
+        with (
+            publish.staging(target) as folder,
+            templates.template_errors(),
+            _EntityWriter(ground, folder, options.worker_count()),
+        ):
+            # The entity pages are being written by the pool meanwhile: the
+            # rest of the site is planned and written on the core it leaves.
+            plan = make_plan(ground, evaluation)
+            write(plan, ground, folder)
     finally:
         gc.unfreeze()
     return Built(
         out=target,
-        pages=count,
+        pages=len(plan.pages) + len(ground.entities),
         entities=len(evaluation.catalog),
         blocking=plan.blocking,
         data_bytes=len(plan.assets.get(DATA_FILE, b"")),
@@ -269,38 +292,66 @@ def head_commit(view: GitView | None) -> str | None:
         return None
 
 
-def _git_facts(
-    layout: Layout, evaluation: Evaluation, at: str | None
-) -> tuple[str | None, History]:
-    """The commit shown and every file's history, from one opening of the repository."""
+@contextmanager
+def _repository(layout: Layout, at: str | None) -> Iterator[GitView | None]:
+    """The registry's repository, open for the block; None outside git,
+    unless --at needs one."""
     view = open_repository(layout)
     if view is None:
-        if at is not None:  # evaluate() has read the commit: git was there a moment ago
+        if at is not None:
             raise ConfigError(f"{layout.root} is not inside a git repository; --at needs one")
-        return None, {}
+        yield None
+        return
     with view:
-        commit = head_commit(view) if at is None else evaluation.label
-        return commit, read_history(view, at)
+        yield view
 
 
-def make_plan(layout: Layout, evaluation: Evaluation, at: str | None, base_url: str | None) -> Plan:
-    """Every page and asset, in a fixed order."""
+def groundwork(
+    layout: Layout,
+    evaluation: Evaluation,
+    view: GitView | None,
+    at: str | None,
+    base_url: str | None,
+) -> Groundwork:
+    """The site's facts and everything an entity page is drawn from; ``view``
+    is the registry's repository (None outside git)."""
     env = templates.environment(layout.root)
-    work_tree = at is None
-    commit, history = _git_facts(layout, evaluation, at)
+    commit, history = None, {}
+    if view is not None:
+        commit = head_commit(view) if at is None else evaluation.label
+        history = read_history(view, at)
     site = SiteInfo(
         title=SITE_TITLE,
         commit=commit,
-        work_tree=work_tree,
+        work_tree=at is None,
         policy_digest=evaluation.policy_digest,
         as_of=evaluation.as_of.isoformat(),
         base_url=base_url,
         entities=len(evaluation.catalog),
     )
     facts = schema_facts(evaluation.schemas)
-    references = References(evaluation.catalog, facts.references)
-    rules = catalogue(evaluation.policy)
     ref_for = _Refs(evaluation)
+    entities = [
+        e
+        for e in evaluation.catalog
+        if e.id is not None and ref_for.has_page(e.id) and evaluation.catalog.by_id[e.id] is e
+    ]
+    entity_pages = EntityPages(
+        env,
+        site,
+        evaluation,
+        References(evaluation.catalog, facts.references),
+        history,
+        bool(history) or commit is not None,
+        catalogue(evaluation.policy),
+        ref_for,
+    )
+    return Groundwork(layout.root, site, env, facts, ref_for, entities, entity_pages)
+
+
+def make_plan(ground: Groundwork, evaluation: Evaluation) -> Plan:
+    """Every page but the entity pages, and every asset, in a fixed order."""
+    ref_for = ground.ref_for
     rows = inventory.rows(evaluation, ref_for)
     locations = Locations(evaluation.catalog)
     pages: list[Planned] = []
@@ -310,7 +361,7 @@ def make_plan(layout: Layout, evaluation: Evaluation, at: str | None, base_url: 
     home = dashboard.home_view(
         evaluation,
         rows,
-        set(facts.categories.get("hardware", [])),
+        set(ground.facts.categories.get("hardware", [])),
         locations,
         links,
         tables,
@@ -331,34 +382,15 @@ def make_plan(layout: Layout, evaluation: Evaluation, at: str | None, base_url: 
         Planned(
             Page("rules.html", "Rules", "rules"),
             "rules.html",
-            rulespage.rules_view(evaluation, rules),
+            rulespage.rules_view(evaluation, ground.entity_pages.rules),
         )
     )
-    entities = [
-        e
-        for e in evaluation.catalog
-        if e.id is not None and ref_for.has_page(e.id) and evaluation.catalog.by_id[e.id] is e
-    ]
-    entity_pages = EntityPages(
-        env,
-        site,
-        evaluation,
-        references,
-        history,
-        bool(history) or commit is not None,
-        rules,
-        ref_for,
-    )
-    for name, data in templates.static_files(layout.root).items():
+    for name, data in templates.static_files(ground.root).items():
         assets[f"{ASSETS}/{name}"] = compact.shipped(name, data)
     assets[DATA_FILE] = datafile.script(datafile.data(rows, locations, ref_for, evaluation.as_of))
     assets[publish.MARKER] = publish.MARKER_TEXT.encode()
     return Plan(
-        site=site,
-        env=env,
         pages=pages,
-        entities=entities,
-        entity_pages=entity_pages,
         assets=dict(sorted(assets.items())),
         blocking=sum(1 for f in evaluation.findings if f.blocking),
     )
@@ -435,7 +467,7 @@ _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW
 def _save(path: Path, text: str) -> None:
     # Into the build's own new folder: O_EXCL, nothing there to follow or
     # replace. Three system calls a file; at 100,000 pages they add up.
-    data = memoryview(escaped(text).encode("utf-8"))
+    data = memoryview(utf8(text))
     handle = os.open(path, _NEW_FILE, 0o644)
     try:
         while data:
@@ -444,22 +476,18 @@ def _save(path: Path, text: str) -> None:
         os.close(handle)
 
 
-def write(plan: Plan, folder: Path, jobs: int | None = None) -> int:
-    """Write every page and asset of ``plan`` under ``folder``; the number of pages."""
-    for sub in ("entities", "inventory", "reports", ASSETS):
-        (folder / sub).mkdir(exist_ok=True)
+def write(plan: Plan, ground: Groundwork, folder: Path) -> None:
+    """Write every page but the entity pages, and every asset, under ``folder``."""
     for path, data in plan.assets.items():
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    with templates.template_errors():
-        for planned in plan.pages:
-            html = plan.env.get_template(planned.template).render(
-                site=plan.site, page=planned.page, view=planned.view
-            )
-            _save(folder / planned.page.path, html)
-        _write_entities(plan, folder, jobs)
-    return len(plan.pages) + len(plan.entities)
+    for planned in plan.pages:
+        template = ground.env.get_template(planned.template)
+        html = template.render(site=ground.site, page=planned.page, view=planned.view)
+        target = folder / planned.page.path
+        target.parent.mkdir(exist_ok=True)
+        _save(target, html)
 
 
 _JOB: tuple[EntityPages, list[Entity], Path] | None = None
@@ -481,23 +509,50 @@ def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _write_entities(plan: Plan, folder: Path, jobs: int | None) -> None:
-    global _JOB
-    total = len(plan.entities)
-    workers = min(jobs or os.cpu_count() or 1, os.cpu_count() or 1)
-    _JOB = (plan.entity_pages, plan.entities, folder)
-    try:
+class _EntityWriter:
+    """Writes every entity page under ``folder`` while the block runs: in a
+    pool of forked processes for a large registry (each inherits the
+    evaluation and the compiled templates instead of receiving them), or in
+    this process when the block ends for a small one."""
+
+    def __init__(self, ground: Groundwork, folder: Path, workers: int) -> None:
+        self.ground = ground
+        self.folder = folder
+        self.workers = min(workers, os.cpu_count() or 1)
+        self.pool: multiprocessing.pool.Pool | None = None
+        self.pending: multiprocessing.pool.MapResult[int] | None = None
+
+    def __enter__(self) -> _EntityWriter:
+        global _JOB
+        (self.folder / "entities").mkdir(exist_ok=True)
+        total = len(self.ground.entities)
+        _JOB = (self.ground.entity_pages, self.ground.entities, self.folder)
         if (
-            total < POOL_MIN_PAGES
-            or workers < 2
-            or "fork" not in multiprocessing.get_all_start_methods()
+            total >= POOL_MIN_PAGES
+            and self.workers >= 2
+            and "fork" in multiprocessing.get_all_start_methods()
         ):
-            _render_range((0, total))
-            return
-        chunks = [(start, min(start + CHUNK, total)) for start in range(0, total, CHUNK)]
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_ignore_interrupt) as pool:
-            for _ in pool.imap_unordered(_render_range, chunks):
-                pass
-    finally:
-        _JOB = None
+            chunks = [(start, min(start + CHUNK, total)) for start in range(0, total, CHUNK)]
+            context = multiprocessing.get_context("fork")
+            self.pool = context.Pool(self.workers, initializer=_ignore_interrupt)
+            self.pending = self.pool.map_async(_render_range, chunks, chunksize=1)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        global _JOB
+        done = False
+        try:
+            if kind is None:
+                if self.pending is not None:
+                    self.pending.get()  # a worker's exception is raised here
+                else:
+                    _render_range((0, len(self.ground.entities)))
+                done = True
+        finally:
+            _JOB = None
+            if self.pool is not None:
+                if done:
+                    self.pool.close()
+                else:  # the build failed: the staging folder goes, nothing to wait for
+                    self.pool.terminate()
+                self.pool.join()

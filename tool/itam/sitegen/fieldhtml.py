@@ -17,7 +17,7 @@ entities and from URLs that ``filters.http_url`` accepts. The shapes:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
+from functools import lru_cache, partial
 from html import escape as _escape
 from typing import Any
 
@@ -43,6 +43,17 @@ def _is_money(value: Any) -> bool:
 
 def _is_scalar(value: Any) -> bool:
     return not isinstance(value, dict | list) or _is_money(value)
+
+
+# The same few dozen keys head the fields of every page: drawn once each.
+@lru_cache(maxsize=4096)
+def _field_head(name: str) -> str:
+    return f'<div class="field"><dt title="{escape(name)}">{escape(humanise(name))}</dt><dd>'
+
+
+@lru_cache(maxsize=4096)
+def _column_head(name: str) -> str:
+    return f'<th scope="col">{escape(humanise(name))}</th>'
 
 
 class _Drawer:
@@ -86,8 +97,7 @@ class _Drawer:
             out.append('<dl class="fields">\n')
             for key, item in value.items():
                 name = str(key)
-                label_text = escape(humanise(name))
-                out.append(f'<div class="field"><dt title="{escape(name)}">{label_text}</dt><dd>')
+                out.append(_field_head(name))
                 self.value(item, f"{pointer}/{pointer_token(name)}", humanise(name))
                 out.append("</dd></div>\n")
             out.append("</dl>")
@@ -119,7 +129,7 @@ class _Drawer:
         out = self.out
         out.append('<div class="table-wrap"><table class="data compact">\n')
         out.append(f'<caption class="visually-hidden">{escape(label)}</caption>\n<thead><tr>')
-        out.extend(f'<th scope="col">{escape(humanise(c))}</th>' for c in columns)
+        out.extend(map(_column_head, columns))
         out.append("</tr></thead>\n<tbody>\n")
         for index, item in enumerate(items):
             out.append("<tr>")
