@@ -4,7 +4,10 @@ over-assigned license, and policy parameters the reports follow."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -185,3 +188,35 @@ def test_odd_values_never_break_a_report(tmp_path: Path) -> None:
     licenses = section(REPORTS["licenses"].build(evaluation), "Licenses and")
     jetbrains = next(r for r in licenses if r["id"] == "LIC-0002")
     assert (jetbrains["seats"], jetbrains["compliance"]) == (None, "no seat count")
+
+
+def test_warranty_coverage_counts_each_asset_in_service_once(tmp_path: Path) -> None:
+    root = copy_registry(tmp_path / "repo", with_git=False)
+    before = section(REPORTS["warranty"].build(evaluation_of(root)), "Coverage")
+    laptops = root / HARDWARE / "laptops"
+    # LT-0016's warranty was its model's default: without a model, none is recorded.
+    edit(root, f"{HARDWARE}/laptops/LT-0016.yaml", "model: lenovo-thinkpad-t14-gen4\n", "")
+    # A second file claiming its id is a finding, not a second laptop in service.
+    (laptops / "LT-0016-copy.yaml").write_bytes((laptops / "LT-0016.yaml").read_bytes())
+    evaluation = evaluation_of(root)
+    assert "integrity.duplicate-id" in {f.rule for f in evaluation.findings_of("LT-0016")}
+    (after,) = section(REPORTS["warranty"].build(evaluation), "Coverage")
+    (was,) = before
+    assert after == {**was, "covered": was["covered"] - 1, "unrecorded": was["unrecorded"] + 1}
+    assert after["in_service"] == after["covered"] + after["ended"] + after["unrecorded"]
+    assert after["ended"] > 0
+    figures = [str(after[key]) for key in ("in_service", "covered", "ended", "unrecorded")]
+
+    def shown(fmt: str) -> str:
+        result = run_itam("report", "warranty", "--root", root, "--as-of", AS_OF, "--format", fmt)
+        assert result.exit_code == 0, str(result)
+        return result.stdout
+
+    title = "Coverage of the hardware in service"
+    sections = json.loads(shown("json"))["sections"]
+    assert [s["rows"] for s in sections if s["title"] == title] == [[after]]
+    (line,) = [r for r in csv.reader(io.StringIO(shown("csv"))) if r[0] == title]
+    assert line[-4:] == figures
+    assert "| " + " | ".join(figures) + " |" in shown("md")
+    cells = "".join(f'<td class="kind-number">{n}</td>' for n in figures)
+    assert f"<tr>{cells}</tr>" in shown("html")

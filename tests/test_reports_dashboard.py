@@ -1,6 +1,7 @@
-"""The home page shows the reports' own figures: assets past end of life (the eol
-report), pending disposals (the disposal report) and the book value per currency
-(the depreciation report's totals), compared with ``itam report NAME --format json``."""
+"""The home page shows the reports' own figures: warranty coverage (the warranty
+report's coverage section), assets past end of life (the eol report), pending
+disposals (the disposal report) and the book value per currency (the
+depreciation report's totals), compared with ``itam report NAME --format json``."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ import pytest
 from tests.conftest import AS_OF, copy_registry, git, run_itam
 
 KPI = re.compile(r'id="kpi-(?P<key>[a-z-]+)">.*?<p class="kpi-value">(?P<value>[^<]*)</p>', re.S)
+WARRANTY = re.compile(
+    r'<desc id="ring-warranty-desc">(?P<covered>[0-9,]+) of (?P<in_service>[0-9,]+) hardware '
+    r"assets in service are under warranty"
+)
 BOOK_VALUE = re.compile(
     r'<tr class="book-value"><th scope="row">(?P<currency>[^<]*)</th>'
     r'<td class="num">(?P<amount>[^<]*)</td><td class="num">(?P<count>[^<]*)</td></tr>'
@@ -28,7 +33,12 @@ def home_figures(site: Path) -> dict[str, Any]:
         unescape(m["currency"]): (m["amount"].replace(",", ""), int(m["count"].replace(",", "")))
         for m in BOOK_VALUE.finditer(html)
     }
+    (ring,) = WARRANTY.finditer(html)
     return {
+        "warranty": (
+            int(ring["covered"].replace(",", "")),
+            int(ring["in_service"].replace(",", "")),
+        ),
         "past-eol": kpis["past-eol"],
         "pending-disposal": kpis["pending-disposal"],
         "books": books,
@@ -50,7 +60,9 @@ def section(document: dict[str, Any], title: str) -> list[dict[str, Any]]:
 
 def report_figures(root: Path) -> dict[str, Any]:
     totals = section(report(root, "depreciation"), "Total, per currency")
+    (coverage,) = section(report(root, "warranty"), "Coverage of the hardware in service")
     return {
+        "warranty": (coverage["covered"], coverage["in_service"]),
         "past-eol": len(section(report(root, "eol"), "Past end of life")),
         "pending-disposal": len(section(report(root, "disposal"), "Pending disposal (retired)")),
         "books": {
@@ -63,7 +75,8 @@ def report_figures(root: Path) -> dict[str, Any]:
 def differing(root: Path) -> None:
     """Where the dashboard's own arithmetic disagreed with the reports: an asset in
     repair past its end of life (no eol rule covers it), ended agreements (archived,
-    but never disposed of) and a second file claiming an asset's id (counted twice)."""
+    but never disposed of) and a second file claiming an asset's id (counted twice,
+    as hardware in service too)."""
     repair = root / "registry/hardware/laptops/LT-0013.yaml"
     repair.write_text(repair.read_text(encoding="utf-8") + "end_of_life: 2025-01-31\n", "utf-8")
     laptops = root / "registry/hardware/laptops"
@@ -82,6 +95,8 @@ def test_the_home_page_shows_the_reports_figures(tmp_path: Path, case: str) -> N
     assert result.exit_code in (0, 1), result
     shown, reported = home_figures(site), report_figures(root)
     assert shown == reported
+    covered, in_service = shown["warranty"]
+    assert 0 < covered < in_service
     assert shown["past-eol"] > 0
     assert shown["pending-disposal"] > 0
     assert shown["books"]

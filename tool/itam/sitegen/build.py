@@ -65,7 +65,7 @@ from itam.sitegen.pages import (
     SiteInfo,
     entity_path,
 )
-from itam.sitegen.references import References, SchemaFacts, schema_facts
+from itam.sitegen.references import References, schema_facts
 
 if TYPE_CHECKING:
     from itam.gitsource import GitView
@@ -156,7 +156,6 @@ class Groundwork:
     root: Path
     site: SiteInfo
     env: Environment
-    facts: SchemaFacts
     ref_for: _Refs
     entities: list[Entity]
     entity_pages: EntityPages
@@ -346,7 +345,7 @@ def groundwork(
         catalogue(evaluation.policy),
         ref_for,
     )
-    return Groundwork(layout.root, site, env, facts, ref_for, entities, entity_pages)
+    return Groundwork(layout.root, site, env, ref_for, entities, entity_pages)
 
 
 def make_plan(ground: Groundwork, evaluation: Evaluation) -> Plan:
@@ -361,7 +360,6 @@ def make_plan(ground: Groundwork, evaluation: Evaluation) -> Plan:
     home = dashboard.home_view(
         evaluation,
         rows,
-        set(ground.facts.categories.get("hardware", [])),
         locations,
         links,
         tables,

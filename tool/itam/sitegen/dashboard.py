@@ -4,15 +4,14 @@
   (the policy's audited kinds and states), the share without an
   ``audit.overdue`` finding. A waived finding still counts as overdue: the
   waiver excuses the delay, it does not make the audit happen.
-* **Warranty coverage**: of the hardware in service (kinds of the schemas'
-  ``hardware`` category in a state of class ``deployed``), the share whose
-  warranty ends on or after the as-of date.
-* **Past end of life**, **pending disposal** and **book value** are the
-  reports' own figures, read from their rows so that the home page and the
-  report it links to never disagree: the ``Past end of life`` section of the
-  eol report, the ``Pending disposal`` section of the disposal report, and
-  the per-currency totals of the depreciation report (amounts in different
-  currencies never add up).
+* **Warranty coverage**, **past end of life**, **pending disposal** and
+  **book value** are the reports' own figures, read from their rows so that
+  the home page and the report it links to never disagree: the coverage
+  section of the warranty report (the hardware in service, and how much of it
+  is under warranty), the ``Past end of life`` section of the eol report, the
+  ``Pending disposal`` section of the disposal report, and the per-currency
+  totals of the depreciation report (amounts in different currencies never
+  add up).
 
 Derived values and findings are read from the evaluation, never recomputed.
 """
@@ -26,7 +25,7 @@ from urllib.parse import quote
 from itam.evaluation import Evaluation
 from itam.findings import Severity
 from itam.policy.model import STATE_CLASSES
-from itam.reports import depreciation, disposal, eol
+from itam.reports import depreciation, disposal, eol, warranty
 from itam.reports.model import Table
 from itam.reports.scope import covered
 from itam.sitegen.charts import Bar, Chart, bar_chart, donut
@@ -68,20 +67,10 @@ def audit_compliance(evaluation: Evaluation) -> tuple[int, int]:
     return len(entities) - overdue, len(entities)
 
 
-def warranty_coverage(evaluation: Evaluation, hardware: set[str]) -> tuple[int, int]:
-    """(under warranty, hardware in service): see the module docstring."""
-    covered = in_service = 0
-    for entity in evaluation.catalog:
-        if entity.kind not in hardware:
-            continue
-        state = evaluation.context.state(entity)
-        if state is None or state.state_class != "deployed":
-            continue
-        in_service += 1
-        end = evaluation.derived(entity).warranty_end
-        if end is not None and end >= evaluation.as_of:
-            covered += 1
-    return covered, in_service
+def warranty_coverage(tables: Mapping[str, Table]) -> tuple[int, int]:
+    """(under warranty, hardware in service): the warranty report's coverage row."""
+    (row,) = tables["warranty"].section(warranty.COVERAGE)
+    return row["covered"], row["in_service"]
 
 
 def book_values(tables: Mapping[str, Table]) -> tuple[Money, ...]:
@@ -96,20 +85,19 @@ def book_values(tables: Mapping[str, Table]) -> tuple[Money, ...]:
 def home_view(
     evaluation: Evaluation,
     rows: Sequence[Row],
-    hardware: set[str],
     locations: Locations,
     reports: Sequence[ReportLink],
     tables: Mapping[str, Table],
 ) -> HomeView:
     """The dashboard's context; ``tables`` are the reports by name, already built."""
     not_overdue, audited = audit_compliance(evaluation)
-    covered, in_service = warranty_coverage(evaluation, hardware)
+    under_warranty, in_service = warranty_coverage(tables)
     past_eol = len(tables["eol"].section(eol.PAST))
     pending = len(tables["disposal"].section(disposal.PENDING))
     open_findings = Counter(f.severity for f in evaluation.findings if f.waiver is None)
     waived = sum(1 for f in evaluation.findings if f.waiver is not None)
     audit_share = _share(not_overdue, audited)
-    warranty_share = _share(covered, in_service)
+    warranty_share = _share(under_warranty, in_service)
     metrics = (
         Metric(
             "entities",
@@ -150,7 +138,7 @@ def home_view(
         else "No asset falls under an audit rule."
     )
     warranty_caption = (
-        f"{covered:,} of {in_service:,} hardware assets in service are under warranty "
+        f"{under_warranty:,} of {in_service:,} hardware assets in service are under warranty "
         f"({percent(warranty_share)})."
         if in_service
         else "No hardware is in service."

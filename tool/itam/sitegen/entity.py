@@ -34,6 +34,7 @@ from itam.sitegen.pages import (
     Ref,
 )
 from itam.sitegen.references import References
+from itam.support import Support
 
 RefFor = Callable[[str], Ref]
 """How a page names an entity by id (label and page), shared by every page."""
@@ -149,6 +150,14 @@ WARRANTY = Watch("warranty.expiring", "warranty.expired-in-service")
 END_OF_LIFE = Watch("eol.approaching", "eol.passed-in-service")
 AUDIT = Watch("audit.due", "audit.overdue")
 MAINTENANCE = Watch("maintenance.due", "maintenance.overdue")
+SUPPORT = {
+    "os": ("OS support ends", Watch("software.eol-approaching", "software.unsupported")),
+    "firmware": (
+        "Firmware support ends",
+        Watch("firmware.eol-approaching", "firmware.unsupported"),
+    ),
+}
+"""Per source of ``itam.support``: the fact's label and the checks that judge it."""
 
 
 def audited_entities(evaluation: Evaluation) -> frozenset[int]:
@@ -197,7 +206,8 @@ def facts(
     checks: frozenset[str] = frozenset(),
     audited: bool = True,
 ) -> list[Fact]:
-    """Derived dates and values, each with a note saying where it comes from.
+    """Derived dates and values, each with a note saying where it comes from,
+    with the end of vendor support of the software the asset runs.
 
     Deadlines are coloured only for what is still in use or on hand
     (``live``), by the checks of the entity's findings (``checks``); the next
@@ -250,6 +260,7 @@ def facts(
             out.append(
                 _deadline("Next maintenance", upcoming.due, as_of, MAINTENANCE, checks, note, live)
             )
+    out += [_support(item, as_of, checks, live) for item in derived.software]
     if derived.purchased is not None:
         age = f"{derived.age_days:,} days old" if derived.age_days is not None else ""
         out.append(Fact("Purchased", derived.purchased.isoformat(), age))
@@ -262,6 +273,27 @@ def facts(
         )
         out.append(Fact("Book value", money(derived.book_value, derived.currency), note))
     return out
+
+
+def _support(item: Support, as_of: dt.date, checks: frozenset[str], live: bool) -> Fact:
+    """When the vendor's support of the asset's OS or firmware ends, as matched
+    by ``itam.support`` for the evaluation, coloured as the support rules judge it."""
+    label, watch = SUPPORT[item.source]
+    recorded = " ".join(part for part in (item.name or item.source, item.version) if part)
+    release = item.release
+    if release is None:
+        return Fact(label, "unknown", f"{recorded} matches no known release: {item.problem}")
+    note = f"{recorded} is {item.matched()}, {item.file}"
+    if isinstance(release.eoes, dt.date):
+        note += f"; extended support (at extra cost) until {release.eoes.isoformat()}"
+    end = release.eol
+    if end is True:
+        # Ended on a day the reference does not give: as a date long gone.
+        tone = _tone(dt.date.min, as_of, watch, checks) if live else ""
+        return Fact(label, "ended", f"the reference gives no date; {note}", tone)
+    if not isinstance(end, dt.date):
+        return Fact(label, NOTHING, f"no end announced; {note}")
+    return _deadline(label, end, as_of, watch, checks, note, live)
 
 
 # -- references and history ---------------------------------------------------------
