@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from itam import assess
 from itam.analysis import RunOptions, pool
 from itam.analysis.cache import DATABASE
 from itam.cli.options import ProgressLine
@@ -39,12 +40,30 @@ def broken(tmp_path: Path) -> Path:
 def test_the_pool_finds_what_one_process_finds(
     broken: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    edit(broken, LT1, "owner: EMP-1001", "owner: EMP-9999")  # an integrity finding too
     alone = report_json(broken, RunOptions(workers=1))
-    # The bundled registry is small; let every worker take a few files.
+    # The bundled registry is small; let every worker take a few files, and
+    # the integrity rules run in their own process beside the policy's.
     monkeypatch.setattr(pool, "MIN_FILES_PER_WORKER", 1)
+    monkeypatch.setattr(assess, "SIDE_BY_SIDE", 1)
     pooled = report_json(broken, RunOptions(workers=3))
     assert pooled == alone
-    assert '"rule": "schema.type"' in alone  # the findings compared are real ones
+    # The findings compared are real ones, of the files' and the registry's rules.
+    assert '"rule": "schema.type"' in alone
+    assert '"rule": "integrity.reference"' in alone
+    assert '"rule": "lifecycle.state"' in alone
+
+
+def test_beside_returns_what_the_work_returns_and_raises_what_it_raises() -> None:
+    numbers = list(range(1000))
+    assert pool.Beside(lambda: sum(numbers), parallel=True).result() == sum(numbers)
+    assert pool.Beside(lambda: sum(numbers), parallel=False).result() == sum(numbers)
+
+    def broken() -> int:
+        raise ValueError("no good")
+
+    with pytest.raises(ValueError, match="no good"):
+        pool.Beside(broken, parallel=True).result()
 
 
 def test_the_cache_gives_what_analysis_gives(broken: Path) -> None:

@@ -550,6 +550,26 @@ def test_a_rebuild_replaces_the_previous_site_whole(golden: Path, tmp_path: Path
     assert siblings(out) == []
 
 
+def test_removing_an_old_site_never_follows_a_link(tmp_path: Path) -> None:
+    from itam.sitegen.publish import remove_tree
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.txt").write_text("keep me", encoding="utf-8")
+    old = tmp_path / "old"
+    (old / "entities" / "deep").mkdir(parents=True)
+    for n in range(300):  # more files than threads, in every folder
+        (old / f"{n}.html").write_text("x", encoding="utf-8")
+        (old / "entities" / f"{n}.html").write_text("x", encoding="utf-8")
+    (old / "entities" / "deep" / "page.html").write_text("x", encoding="utf-8")
+    (old / "entities" / "to-folder").symlink_to(outside)
+    (old / "to-file").symlink_to(outside / "precious.txt")
+    remove_tree(old)
+    assert not old.exists()
+    assert (outside / "precious.txt").read_text(encoding="utf-8") == "keep me"
+    assert sorted(p.name for p in outside.iterdir()) == ["precious.txt"]
+
+
 @pytest.mark.parametrize(
     ("where", "message"),
     [

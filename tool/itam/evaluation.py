@@ -204,7 +204,7 @@ def _worktree(
 ) -> Evaluation:
     blobs = config_blobs(layout)
     analyser = Analyser(schemas, options, _schemas_digest(blobs))
-    head = assess(snapshot, analyser.many, schemas, policy, as_of)
+    head = assess(snapshot, analyser.many, schemas, policy, as_of, analyser.workers)
     findings = engine.finalize(head.findings, head.catalog, policy, as_of)
     return _evaluation(layout, as_of, head, policy, schemas, findings, _digest(blobs))
 
@@ -283,7 +283,9 @@ def _at_commit(
     _require_lifecycles(policy)
     blobs = config_blobs_at(view, commit)
     analyser = Analyser(schemas, options, _schemas_digest(blobs))
-    judged = assess(read_commit(view, commit), analyser.many, schemas, policy, as_of)
+    judged = assess(
+        read_commit(view, commit), analyser.many, schemas, policy, as_of, analyser.workers
+    )
     findings = engine.finalize(judged.findings, judged.catalog, policy, as_of)
     return _evaluation(layout, as_of, judged, policy, schemas, findings, _digest(blobs))
 
@@ -348,7 +350,7 @@ def _judge_base(
     if before is not None:
         results = analyser.many(dict(sorted(snapshot.files.items())))
         return Catalog(r.entity for r in results.values() if r.entity is not None), before
-    base = assess(snapshot, analyser.many, schemas, policy, as_of)
+    base = assess(snapshot, analyser.many, schemas, policy, as_of, analyser.workers)
     findings = engine.finalize(base.findings, base.catalog, policy, as_of)
     before = {finding_key(f) for f in findings}
     if cache is not None:
@@ -380,7 +382,7 @@ def _compare(
 
     # Judged by the head's schemas: one analysis serves both revisions.
     analyser = Analyser(schemas, options, _schemas_digest(head_config))
-    head = assess(head_snapshot, analyser.many, schemas, policy, as_of)
+    head = assess(head_snapshot, analyser.many, schemas, policy, as_of, analyser.workers)
     base_catalog, before = _judge_base(base_snapshot, analyser, schemas, policy, as_of, head_config)
     changes = compare(
         base_catalog, head.catalog, base_snapshot.files, head_snapshot.files, merge_base.hexsha

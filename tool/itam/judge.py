@@ -76,6 +76,11 @@ class Analyser:
             self.cache = AnalysisCache(self.options.cache, schemas_digest)
         self._seen: dict[tuple[str, bytes], FileResult] = {}
 
+    @property
+    def workers(self) -> int:
+        """How many processes the run may use."""
+        return self.options.worker_count()
+
     def __call__(self, rel: str, source: bytes) -> FileResult:
         return self.many({rel: source})[rel]
 

@@ -66,6 +66,46 @@ def analyse_many(
     return results
 
 
+_BESIDE: Callable[[], Any] | None = None
+"""What the process forked by ``Beside`` runs: set just before the fork."""
+
+
+def _beside() -> Any:
+    assert _BESIDE is not None
+    return _BESIDE()
+
+
+class Beside:
+    """``work()`` run in a forked process while this one goes on; ``result()``
+    waits for what it returns (pickled back). Where fork does not exist, or
+    ``parallel`` is false, ``result()`` runs it here: the same result either way.
+    """
+
+    def __init__(self, work: Callable[[], Any], parallel: bool) -> None:
+        global _BESIDE
+        self.work = work
+        self.pool: Any = None
+        self.pending: Any = None
+        context = _fork_context() if parallel else None
+        if context is None:
+            return
+        _BESIDE = work
+        try:
+            self.pool = context.Pool(1)  # forks now: the child holds ``work``
+            self.pending = self.pool.apply_async(_beside)
+        finally:
+            _BESIDE = None
+
+    def result(self) -> Any:
+        if self.pool is None:
+            return self.work()
+        try:
+            return self.pending.get()
+        finally:
+            self.pool.terminate()
+            self.pool.join()
+
+
 def _fork_context() -> Any:
     try:
         return multiprocessing.get_context("fork")

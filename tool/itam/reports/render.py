@@ -88,6 +88,11 @@ def _defused(text: str) -> str:
 
 
 def _csv_cell(value: Any, column: Column) -> str:
+    # Most cells are text or empty: straight through (a report has 100,000 rows).
+    if value is None:
+        return ""
+    if type(value) is str:
+        return _defused(value)
     text = _plain(value, column)
     # Our own numbers (a negative day count) stay numbers; text is defused.
     return text if isinstance(value, int | Decimal) else _defused(text)

