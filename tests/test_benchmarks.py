@@ -254,6 +254,7 @@ def test_runner_measures_everything_end_to_end(tmp_path: Path) -> None:
         "cold",
         "warm",
         "base",
+        "site-cold",
         "site",
         "findings-cold",
         "findings-warm",
