@@ -24,9 +24,10 @@ that machine noise hits every figure alike, each in a fresh process:
 itam runs as ``itam ... --format json --output /dev/null`` so that printing
 costs nothing. Each figure is the median wall time; CPU is user + system of
 the process and its children (above the wall time when it uses more than one
-core); peak RSS is the largest sum of the resident memory of the process and
-its children, sampled every 50 ms, and never less than the largest single
-process's own peak. The machine is shared and noisy: compare the ratios to the
+core); peak memory is the largest sum of the proportional set sizes (PSS:
+resident memory, each page shared by forked workers counted once) of the
+process and its children, sampled every 50 ms, and never less than the
+largest single process's own peak RSS. The machine is shared and noisy: compare the ratios to the
 CSafeLoader floor measured in the same run, not seconds across runs.
 """
 
@@ -177,10 +178,19 @@ def _tree(pid: int) -> list[int]:
 
 
 def _rss(pids: list[int]) -> int:
-    """Resident bytes of ``pids`` together."""
+    """Resident bytes of ``pids`` together, each page shared between them
+    counted once: their proportional set sizes (PSS). Workers forked from
+    itam share most of the parent's memory, which a sum of resident sizes
+    would count once per worker; without smaps_rollup, that sum it is."""
     page = os.sysconf("SC_PAGE_SIZE")
     total = 0
     for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:  # noqa: PTH123
+                total += next(int(line.split()[1]) for line in f if line.startswith("Pss:")) * 1024
+            continue
+        except (OSError, IndexError, ValueError, StopIteration):
+            pass
         try:
             with open(f"/proc/{pid}/statm", encoding="ascii") as f:  # noqa: PTH123
                 total += int(f.read().split()[1]) * page

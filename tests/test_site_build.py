@@ -190,6 +190,31 @@ def test_golden_site(tmp_path: Path) -> None:
     assert str(tmp_path).encode() not in b"".join(built.values()), "an absolute path leaked"
 
 
+def test_the_pool_and_the_cache_change_no_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entity pages written by worker processes while the parent plans the
+    rest, and an evaluation answered from the cache, give the same site as
+    one process without a cache."""
+    from itam.analysis import RunOptions
+    from itam.analysis import pool as analysis_pool
+    from itam.sitegen import build as site_build
+
+    root = copy_registry(tmp_path / "repo")
+    alone = tmp_path / "alone"
+    build_site(Layout(root), alone, DAY, options=RunOptions(workers=1))
+    monkeypatch.setattr(site_build, "POOL_MIN_PAGES", 1)
+    monkeypatch.setattr(site_build, "CHUNK", 7)
+    monkeypatch.setattr(analysis_pool, "MIN_FILES_PER_WORKER", 1)
+    cached = RunOptions(cache=tmp_path / "cache", workers=2)
+    pooled = tmp_path / "pooled"
+    build_site(Layout(root), pooled, DAY, options=cached)  # fills the cache
+    build_site(Layout(root), pooled, DAY, options=cached)  # reads it
+    assert (tmp_path / "cache").is_dir()
+    assert len(files_of(alone)) > 100
+    assert files_of(pooled) == files_of(alone)
+
+
 def test_the_same_commit_and_date_give_the_same_bytes(golden: Path, tmp_path: Path) -> None:
     first, second = tmp_path / "one", tmp_path / "two"
     build_site(Layout(golden), first, DAY)

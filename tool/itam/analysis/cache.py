@@ -138,12 +138,11 @@ class AnalysisCache:
             try:
                 for rows in _batches(wanted):
                     marks = ",".join("?" * len(rows))
-                    for key, value in db.execute(
+                    batch = db.execute(
                         f"SELECT key, value FROM entries WHERE key IN ({marks})",  # noqa: S608
                         rows,
-                    ):
-                        with contextlib.suppress(Unreadable):
-                            found[bytes(key)] = _decode(value)
+                    ).fetchall()
+                    found.update(_decode_batch(batch))
             except sqlite3.Error:
                 found = {}  # a corrupt database: analyse everything again
                 self.close()
@@ -203,10 +202,38 @@ def _encode(result: Result) -> str:
     return encode_json([data, [encode_finding(f) for f in findings]])
 
 
+def _decode_batch(rows: list[tuple[Any, Any]]) -> Iterator[tuple[bytes, Result]]:
+    """The entries of ``rows`` that decode, by key.
+
+    Decoded as one JSON array when every value is text: the decoder then
+    makes each distinct key once for the whole batch, as the loader's
+    interning does, instead of once per entry (a quarter more memory at
+    100,000 entities, and slower pages after). An entry that does not decode
+    sends the batch through one by one, so that it alone is a miss.
+    """
+    if all(isinstance(value, str) for _, value in rows):
+        try:
+            values = decode_json("[" + ",".join(value for _, value in rows) + "]")
+        except Unreadable:
+            values = None
+        if isinstance(values, list) and len(values) == len(rows):
+            try:
+                yield from [(bytes(k), _checked(v)) for (k, _), v in zip(rows, values, strict=True)]
+                return
+            except Unreadable:
+                pass
+    for key, text in rows:
+        with contextlib.suppress(Unreadable):
+            yield bytes(key), _decode(text)
+
+
 def _decode(text: Any) -> Result:
     if not isinstance(text, str):
         raise Unreadable("an entry is not text")
-    value = decode_json(text)
+    return _checked(decode_json(text))
+
+
+def _checked(value: Any) -> Result:
     if not isinstance(value, list) or len(value) != 2:
         raise Unreadable("an entry is not [data, findings]")
     data, findings = value
