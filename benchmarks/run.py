@@ -26,8 +26,9 @@ costs nothing. Each figure is the median wall time; CPU is user + system of
 the process and its children (above the wall time when it uses more than one
 core); peak memory is the largest sum of the proportional set sizes (PSS:
 resident memory, each page shared by forked workers counted once) of the
-process and its children, sampled every 50 ms, and never less than the
-largest single process's own peak RSS. The machine is shared and noisy: compare the ratios to the
+process and its children, sampled every second (reading it costs the
+kernel 30 ms for a process of 800 MB), and never less than the largest
+single process's own peak RSS. The machine is shared and noisy: compare the ratios to the
 CSafeLoader floor measured in the same run, not seconds across runs.
 """
 
@@ -160,7 +161,7 @@ def _ratio(value: float, base: float | None) -> float | None:
 # --- measuring one command ---------------------------------------------------------------
 
 
-# The sampler runs every 50 ms beside the measured process: plain os calls on
+# The sampler runs every second beside the measured process: plain os calls on
 # /proc cost it least (pathlib would double the sampler's own CPU).
 def _tree(pid: int) -> list[int]:
     """The process and its descendants, from /proc (Linux)."""
@@ -175,6 +176,10 @@ def _tree(pid: int) -> list[int]:
         except OSError:
             continue
     return out
+
+
+PSS_EVERY = 1.0
+"""Seconds between two samples of the process tree's memory."""
 
 
 def _rss(pids: list[int]) -> int:
@@ -211,8 +216,11 @@ def measure(command: Sequence[str | Path], cwd: Path | None = None) -> Sample:
         done = threading.Event()
 
         def sample() -> None:
+            # Reading smaps_rollup walks the page tables: 30 ms for a process
+            # of 800 MB here, so PSS is read once a second (a sampler busy
+            # all the time would take a third of the cores it measures).
             nonlocal peak
-            while not done.wait(0.05):
+            while not done.wait(PSS_EVERY):
                 peak = max(peak, _rss(_tree(process.pid)))
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -569,7 +577,7 @@ HEADER = [
     "median s",
     "range s",
     "CPU s",
-    "peak RSS MB",
+    "peak MB (PSS)",
     "x floor",
     "x peer",
     "target",

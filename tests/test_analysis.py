@@ -145,6 +145,29 @@ def test_entries_that_do_not_decode_are_misses(broken: Path, validate: Validate)
     assert validate(broken, "--format", "json").stdout == expected
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        '[{"a": ' * 900 + "1" + "}" * 900 + ", []]",  # decodes, then too deep to walk
+        '[{"a": 1}, []], [{"b": 2}, []]',  # two entries in one: batch and entry both refuse it
+        '[{"a": 1}',  # cut short
+    ],
+    ids=["deep", "two-in-one", "cut"],
+)
+def test_forged_entries_are_misses_without_a_traceback(
+    broken: Path, validate: Validate, value: str
+) -> None:
+    expected = validate(broken, "--format", "json", "--no-cache").stdout
+    validate(broken, "--format", "json")
+    with sqlite3.connect(broken / CACHE / DATABASE) as db:
+        (key,) = db.execute("SELECT key FROM entries LIMIT 1").fetchone()
+        db.execute("UPDATE entries SET value = ? WHERE key = ?", (value, key))
+        db.execute("DELETE FROM runs")
+    result = validate(broken, "--format", "json")
+    assert result.stdout == expected
+    assert "Traceback" not in result.stderr
+
+
 def test_a_committed_cache_is_never_trusted(broken: Path, validate: Validate) -> None:
     expected = validate(broken, "--format", "json", "--no-cache").stdout
     validate(broken, "--format", "json")  # fills the cache

@@ -56,9 +56,9 @@ TOO_LARGE = (
 )
 
 MAX_DEPTH = 32
-# Plain scalars up to this length are interned (see _Builder.plain).
-_INTERN_MAX = 40
 """An asset nests four or five levels deep; more is a mistake or an attack."""
+INTERN_MAX = 40
+"""Plain scalars up to this length are interned (see _Builder.plain)."""
 
 MAX_FINDINGS_PER_KIND = PER_RULE
 """Findings of one rule per file; the rest are counted in one file.too-many-findings."""
@@ -573,7 +573,7 @@ class _Builder:
                 )
         # Short plain values repeat across files (states, kinds, models,
         # locations, currencies, dates): one object each, as for keys.
-        return sys.intern(text) if len(text) <= _INTERN_MAX else text
+        return sys.intern(text) if len(text) <= INTERN_MAX else text
 
 
 def _tab_at(source: bytes, mark: Any) -> bool:

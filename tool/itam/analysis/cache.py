@@ -22,6 +22,7 @@ import os
 import sqlite3
 import stat
 import subprocess
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -36,6 +37,7 @@ from itam.analysis.encode import (
     encode_json,
 )
 from itam.findings import Finding
+from itam.yamlsafe import INTERN_MAX
 
 DATABASE = "analysis-v1.sqlite"
 # SQLite allows 999 parameters per statement in older builds.
@@ -233,12 +235,32 @@ def _decode(text: Any) -> Result:
     return _checked(decode_json(text))
 
 
+def _interned(value: Any) -> None:
+    """Intern, in place, the short strings of a decoded entity as the loader
+    does: a value repeated across files (a state, a kind, a model, a date) is
+    then one object, as it is after parsing. Without it a warm run holds a
+    copy per file, and the site's forked page writers copy every page of
+    memory that holds one as they touch it."""
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        if type(item) is str:
+            if len(item) <= INTERN_MAX:
+                value[key] = sys.intern(item)
+        elif isinstance(item, dict | list):
+            _interned(item)
+
+
 def _checked(value: Any) -> Result:
     if not isinstance(value, list) or len(value) != 2:
         raise Unreadable("an entry is not [data, findings]")
     data, findings = value
     if data is not None and not isinstance(data, dict):
         raise Unreadable("an entry's data is not a mapping")
+    if data is not None:
+        try:
+            _interned(data)
+        except RecursionError:  # deeper than any file the loader accepts
+            raise Unreadable("an entry's data nests too deep") from None
     if not isinstance(findings, list):
         raise Unreadable("an entry's findings are not a list")
     return data, tuple(decode_finding(f) for f in findings)

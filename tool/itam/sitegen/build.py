@@ -1,16 +1,18 @@
-"""Build the site in named steps: check --out, evaluate, plan every page, write, swap in.
+"""Build the site in named steps: check --out, evaluate, lay the groundwork, write, swap in.
 
 1. ``output_folder``: refuse an --out that could destroy something (see
    ``itam.sitegen.publish``);
 2. ``evaluate``: the one evaluation (``at`` judges a past commit from git
-   objects), the git history of every file in one pass, the schemas'
+   objects), with the git history of every file read in one pass from the
+   same opening of the repository (``groundwork``), and the schemas'
    reference fields;
-3. ``plan``: every page with its typed context, except entity pages, whose
-   contexts are built as they are written (100,000 of them would not fit in
-   memory at once), and every asset;
-4. ``write``: into a fresh folder beside --out, entity pages in a pool of
+3. write, into a fresh folder beside --out: the entity pages in a pool of
    processes for a large registry (forked, so each inherits the evaluation
-   and the compiled templates instead of receiving them), then swapped in.
+   and the compiled templates instead of receiving them; their contexts are
+   built as they are written, since 100,000 would not fit in memory at once),
+   while this process plans (``make_plan``) and writes every other page and
+   asset on the core the pool leaves;
+4. swap the folder in.
 
 The same commit and as-of date give the same bytes: everything is sorted,
 nothing says when it was built.
