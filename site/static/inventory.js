@@ -232,6 +232,17 @@
   on($("page-next"), "click", () => { state.page += 1; update(false); });
   on(window, "hashchange", () => { readHash(location.hash.slice(1)); controls(); compute(); render(); });
 
+  // A long list of owners comes with the data rather than in the page, so
+  // that the rows above the fold are not held back: drawn here, in the order
+  // the page would have had (by label, then id), before the view is restored.
+  const owners = $("filter-owner");
+  if (owners.dataset.options === "data") {
+    const by = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+    const all = document.createDocumentFragment();
+    T.owner.slice().sort((a, b) => by(a[1], b[1]) || by(a[0], b[0]))
+      .forEach(([id, label]) => all.append(new Option(label, id)));
+    owners.append(all);
+  }
   readHash(location.hash.slice(1) || location.search.slice(1));
   controls();
   compute();

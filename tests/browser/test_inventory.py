@@ -27,7 +27,7 @@ from tests.browser.inventory import (
     wait_for_count,
 )
 from tests.browser.markup import parse_file
-from tests.browser.sites import PAGE_ID, Site
+from tests.browser.sites import PAGE_ID, Site, build_site
 from tests.browser.tools import file_url, settle
 
 OWN_FIELDS = ("id", "serial", "asset_tag", "name")
@@ -323,3 +323,40 @@ def test_without_javascript_the_static_pages_list_every_row(site: Site, no_scrip
 def test_with_javascript_the_static_page_links_are_hidden(site: Site, tab: Tab) -> None:
     page = open_inventory(site, tab)
     assert page.locator("a[href$='page-1.html']").count() == 0  # inside <noscript>: text
+
+
+@pytest.fixture(scope="module")
+def owners_from_data(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The bundled registry's site as a large registry's is built: the owner
+    filter's options left out of the page, for inventory.js to draw."""
+    from itam.sitegen import inventory
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(inventory, "OWNERS_IN_PAGE", 0)
+        return build_site(tmp_path_factory.mktemp("owners") / "repo")
+
+
+def test_owners_drawn_from_the_data_are_those_the_page_would_hold(
+    site: Site, owners_from_data: Site, tab: Tab
+) -> None:
+    html = (owners_from_data.out / "inventory/index.html").read_text(encoding="utf-8")
+    select = html[html.index('<select id="filter-owner"') : html.index('id="filter-severity"')]
+    assert 'data-options="data"' in select
+    assert select.count("<option") == 1, "only 'All owners' is in the page"
+    in_page = _options(open_inventory(site, tab), "owner")
+    page = open_inventory(owners_from_data, tab)
+    assert len(in_page) > 5
+    assert _options(page, "owner") == in_page  # the same owners, in the same order
+    owner = in_page[len(in_page) // 2]
+    page.select_option("#filter-owner", owner)
+    settle(page)
+    assert set(all_pages(page)) == _filtered(owners_from_data, "owner", owner)
+
+
+def test_an_address_naming_an_owner_drawn_from_the_data_keeps_it(
+    owners_from_data: Site, tab: Tab
+) -> None:
+    owner = next(e.get("owner") for e in owners_from_data.evaluation.catalog if e.get("owner"))
+    page = open_inventory(owners_from_data, tab, f"#owner={owner}")
+    assert page.input_value("#filter-owner") == owner
+    assert set(all_pages(page)) == _filtered(owners_from_data, "owner", str(owner))

@@ -165,6 +165,9 @@ class Filter:
     label: str
     any_label: str
     options: tuple[Option, ...]
+    # The options are drawn by inventory.js from the data file (whose owner
+    # table holds them all), not written into the page.
+    from_data: bool = False
 
 
 @dataclass(frozen=True, slots=True)

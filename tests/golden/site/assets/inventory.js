@@ -200,6 +200,14 @@ update(true);
 on($("page-prev"),"click",()=>{state.page-=1;update(false);});
 on($("page-next"),"click",()=>{state.page+=1;update(false);});
 on(window,"hashchange",()=>{readHash(location.hash.slice(1));controls();compute();render();});
+const owners=$("filter-owner");
+if(owners.dataset.options==="data"){
+const by=(a,b)=>(a<b?-1:a>b?1:0);
+const all=document.createDocumentFragment();
+T.owner.slice().sort((a,b)=>by(a[1],b[1])||by(a[0],b[0]))
+.forEach(([id,label])=>all.append(new Option(label,id)));
+owners.append(all);
+}
 readHash(location.hash.slice(1)||location.search.slice(1));
 controls();
 compute();
