@@ -430,8 +430,8 @@ def _cold(validate: list[str], root: Path) -> Sample:
 
 def _site(itam: list[str], root: Path, out: Path, *options: str) -> Sample:
     # Into the previous run's site, as a rebuild goes: it swaps that one out.
-    command = [*itam, "site", "build", "--root", root, "--out", out, "--as-of", AS_OF]
-    return measure([*command, *options])
+    command: list[str | Path] = [*itam, "site", "build", "--root", root, "--out", out]
+    return measure([*command, "--as-of", AS_OF, *options])
 
 
 def _tool_signature() -> str:

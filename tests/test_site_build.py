@@ -974,7 +974,9 @@ def test_a_packed_list_uses_a_separator_no_value_holds() -> None:
 def test_the_shipped_inventory_script_is_compact(bundled: Path) -> None:
     shipped = (bundled / "assets/inventory.js").read_bytes()
     source = (PROJECT / "site/static/inventory.js").read_bytes()
-    assert len(shipped) <= 8200, len(shipped)  # 12.4 KB before; the source keeps its comments
+    # 12.4 KB before it was compacted, 8.0 KB then; 8.3 KB since it draws a
+    # long owner list from the data file. The source keeps its comments.
+    assert len(shipped) <= 8400, len(shipped)
     assert len(source) > len(shipped)
     assert b"/*" not in shipped
     assert b"\n  " not in shipped
