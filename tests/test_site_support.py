@@ -62,7 +62,7 @@ def test_an_os_past_support_shows_its_date_in_the_error_tone(
     assert fact["value"] == "2026-10-13"
     assert fact["tone"] == "bad"
     assert fact["note"] == (
-        "49 days ago; Windows 11 Pro 24H2 is windows 11-24h2-w (11 24H2 (W)), "
+        "49 days ago; Windows 11 Pro 24H2, matched to windows 11-24h2-w (11 24H2 (W)) in "
         "reference/windows.yaml"
     )
 
@@ -123,7 +123,8 @@ def test_hostile_os_names_and_versions_are_text(built: tuple[Evaluation, Path]) 
     matched = page_facts(site, "LT-0003")["OS support ends"]
     assert (matched["value"], matched["tone"]) == ("\u2014", "")
     assert matched["note"].startswith(
-        "no end announced; macOS 15.&lt;img src=x onerror=&#34;alert(1)&#34;&gt; is macos 15 "
+        "no end announced; macOS 15.&lt;img src=x onerror=&#34;alert(1)&#34;&gt;, "
+        "matched to macos 15 "
     )
 
 

@@ -283,7 +283,7 @@ def _support(item: Support, as_of: dt.date, checks: frozenset[str], live: bool) 
     release = item.release
     if release is None:
         return Fact(label, "unknown", f"{recorded} matches no known release: {item.problem}")
-    note = f"{recorded} is {item.matched()}, {item.file}"
+    note = f"{recorded}, matched to {item.matched()} in {item.file}"
     if isinstance(release.eoes, dt.date):
         note += f"; extended support (at extra cost) until {release.eoes.isoformat()}"
     end = release.eol
