@@ -207,3 +207,30 @@ def test_read_config_names_what_it_cannot_read(tmp_path: Path, name: str, says: 
     (tmp_path / "sub").mkdir()
     with pytest.raises(ConfigError, match=says):
         files.read_config(tmp_path / "sub" / name, tmp_path)
+
+
+# -- schemas that would take forever to walk -----------------------------------------
+
+
+@pytest.mark.parametrize("shape", ["allOf", "properties"])
+def test_a_schema_whose_references_double_at_each_step_is_refused_at_once(
+    root: Path, shape: str
+) -> None:
+    """Forty definitions, each naming the one before twice: 2^40 nodes to walk
+    or validate against, from a file of forty lines."""
+    import json
+
+    path = root / LAPTOP
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    defs = schema.setdefault("$defs", {})
+    defs["step0"] = {"type": "object"}
+    for n in range(1, 41):
+        before = {"$ref": f"#/$defs/step{n - 1}"}
+        defs[f"step{n}"] = (
+            {"allOf": [before, before]}
+            if shape == "allOf"
+            else {"properties": {"left": before, "right": before}}
+        )
+    schema.setdefault("allOf", []).append({"$ref": "#/$defs/step40"})
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    assert_refused(validate(root), LAPTOP, "more than 100,000 schema nodes")

@@ -189,7 +189,8 @@ class SchemaSet:
                 unknown_hint="an organisation's own fields are declared in "
                 "schemas/extensions.schema.json",
             )
-            # The walk reports a dangling $ref with its file before compiling.
+            # Both walks report a dangling $ref with its file before compiling.
+            _bounded(contents, self.registry.resolver(uri), rel)
             _Annotations(self.registry, found).visit(contents, self.registry.resolver(uri), ())
             try:
                 if self._fast_registry is not None:
@@ -294,6 +295,59 @@ def _as_tuple(value: object) -> tuple[str, ...]:
     if isinstance(value, list):
         return tuple(str(v) for v in value)
     return ()
+
+
+MAX_EXPANDED = 100_000
+"""Schema nodes a kind's schema may reach counting each ``$ref`` as the
+schema it names (the bundled ones reach about 200): a pull request's
+schema whose references form a lattice (each of 40 definitions naming the
+one before twice) would otherwise make every walk and every validation take
+2^40 steps."""
+
+# Keywords whose values are data or definitions, never applied as they stand.
+_NOT_APPLIED = frozenset(("$defs", "definitions", "enum", "const", "examples", "default"))
+
+
+def _bounded(contents: dict[str, Any], resolver: Any, file: str) -> None:
+    """ConfigError when ``contents`` reaches more than MAX_EXPANDED schema nodes."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Any, resolver: Any) -> int:
+        if not isinstance(node, dict | list):
+            return 0
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:  # a recursive schema: as deep as the data, which is bounded
+            return 1
+        active.add(key)
+        total = 1
+        if isinstance(node, list):
+            total += sum(size(item, resolver) for item in node)
+        else:
+            for name, value in node.items():
+                if name not in _NOT_APPLIED:
+                    total += size(value, resolver)
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                try:
+                    resolved = resolver.lookup(ref)
+                except referencing.exceptions.Unresolvable:
+                    raise ConfigError(f"$ref {ref!r} does not resolve to a schema", file) from None
+                total += size(resolved.contents, resolved.resolver)
+        active.discard(key)
+        if total > MAX_EXPANDED:
+            raise ConfigError(
+                f"the schema reaches more than {MAX_EXPANDED:,} schema nodes through its "
+                "$ref, allOf and friends; a definition named twice by each of the next is "
+                "the usual cause (it doubles at each step)",
+                file,
+            )
+        sizes[key] = total
+        return total
+
+    size(contents, resolver)
 
 
 class _Annotations:
