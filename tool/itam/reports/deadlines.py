@@ -22,10 +22,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from itam.checks import CHECKS
-from itam.reports.scope import in_classes
+from itam.reports.scope import flags, in_classes
+from itam.reports.values import identity, iso, text
 
 if TYPE_CHECKING:
     from itam.derive import Derived
@@ -53,6 +54,26 @@ class Due:
     derived: Derived
     date: dt.date
     days_left: int  # negative: passed
+
+
+def due_row(
+    evaluation: Evaluation, due: Due, date_key: str, source: str | None, rules: str
+) -> dict[str, Any]:
+    """The row of an asset coming up or past: who and where it is, its date
+    as ``date_key`` and where that came from (``source``), the days left, and
+    the finding of the rules whose ids start with ``rules`` on it."""
+    entity = due.entity
+    return {
+        **identity(entity),
+        "status": text(entity.get("status")),
+        "model": text(entity.get("model")),
+        "location": text(entity.get("location")),
+        "owner": text(entity.get("owner")),
+        date_key: iso(due.date),
+        "source": source,
+        "days_left": due.days_left,
+        **flags(evaluation, entity.id, (rules,)),
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from itam.reports.deadlines import Deadline, Due, listing
+from itam.reports.deadlines import Deadline, Due, due_row, listing
 from itam.reports.model import Column, Table, sectioned
-from itam.reports.scope import flags
-from itam.reports.values import identity, iso, text
+from itam.reports.values import text
 
 if TYPE_CHECKING:
     from itam.evaluation import Evaluation
@@ -48,18 +47,9 @@ COLUMNS = [
 
 
 def _row(evaluation: Evaluation, due: Due) -> dict[str, Any]:
-    entity = due.entity
-    return {
-        "model": text(entity.get("model")),
-        **identity(entity),
-        "status": text(entity.get("status")),
-        "location": text(entity.get("location")),
-        "owner": text(entity.get("owner")),
-        "end_of_life": iso(due.date),
-        "source": due.derived.end_of_life_source,
-        "days_left": due.days_left,
-        **flags(evaluation, entity.id, ("eol.",)),
-    }
+    row = due_row(evaluation, due, "end_of_life", due.derived.end_of_life_source, "eol.")
+    # Grouped by model: its key comes first, as it always has in the JSON.
+    return {"model": row["model"], **row}
 
 
 def build(evaluation: Evaluation) -> Table:

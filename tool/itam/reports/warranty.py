@@ -18,10 +18,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from itam.reports.deadlines import Deadline, Due, listing
+from itam.reports.deadlines import Deadline, Due, due_row, listing
 from itam.reports.model import Column, Table, sectioned
-from itam.reports.scope import flags, in_classes
-from itam.reports.values import identity, iso, text
+from itam.reports.scope import in_classes
 
 if TYPE_CHECKING:
     from itam.evaluation import Evaluation
@@ -58,18 +57,7 @@ COLUMNS = [
 
 
 def _row(evaluation: Evaluation, due: Due) -> dict[str, Any]:
-    entity = due.entity
-    return {
-        **identity(entity),
-        "status": text(entity.get("status")),
-        "model": text(entity.get("model")),
-        "location": text(entity.get("location")),
-        "owner": text(entity.get("owner")),
-        "warranty_end": iso(due.date),
-        "source": due.derived.warranty_source,
-        "days_left": due.days_left,
-        **flags(evaluation, entity.id, ("warranty.",)),
-    }
+    return due_row(evaluation, due, "warranty_end", due.derived.warranty_source, "warranty.")
 
 
 def _coverage(evaluation: Evaluation) -> dict[str, Any]:
