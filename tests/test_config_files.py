@@ -234,3 +234,5 @@ def test_a_schema_whose_references_double_at_each_step_is_refused_at_once(
     schema.setdefault("allOf", []).append({"$ref": "#/$defs/step40"})
     path.write_text(json.dumps(schema), encoding="utf-8")
     assert_refused(validate(root), LAPTOP, "more than 100,000 schema nodes")
+    # fmt walks the kind schemas for their key order before any validation.
+    assert_refused(itam("fmt", "--check", "--root", root), LAPTOP, "more than 100,000")

@@ -146,6 +146,7 @@ class SchemaSet:
             resources.append((uri, referencing.jsonschema.DRAFT202012.create_resource(contents)))
         self.registry: referencing.Registry[Any] = referencing.Registry().with_resources(resources)
         self._by_kind: dict[str, KindSchema] = {}
+        self._walkable: set[str] = set()
         self.kind_uris = {
             Path(rel).name.removesuffix(".schema.json"): uri
             for uri, (rel, _) in self.documents.items()
@@ -180,6 +181,7 @@ class SchemaSet:
         if found is None and name in self.kind_uris:
             uri = self.kind_uris[name]
             rel, contents = self.documents[uri]
+            resolver = self.walkable(uri)
             found = KindSchema(
                 kind=name,
                 file=rel,
@@ -189,9 +191,8 @@ class SchemaSet:
                 unknown_hint="an organisation's own fields are declared in "
                 "schemas/extensions.schema.json",
             )
-            # Both walks report a dangling $ref with its file before compiling.
-            _bounded(contents, self.registry.resolver(uri), rel)
-            _Annotations(self.registry, found).visit(contents, self.registry.resolver(uri), ())
+            # The walk reports a dangling $ref with its file before compiling.
+            _Annotations(self.registry, found).visit(contents, resolver, ())
             try:
                 if self._fast_registry is not None:
                     found.fast = fast_validator(contents, self._fast_registry)
@@ -199,6 +200,16 @@ class SchemaSet:
                 raise ConfigError(f"cannot compile the schema: {exc}", rel) from None
             self._by_kind[name] = found
         return found
+
+    def walkable(self, uri: str) -> Any:
+        """The resolver of the kind schema at ``uri``, once the schema is known
+        to reach at most MAX_EXPANDED nodes through its references (ConfigError
+        naming its file otherwise): every walk of a kind schema starts here."""
+        if uri not in self._walkable:
+            rel, contents = self.documents[uri]
+            _bounded(contents, self.registry.resolver(uri), rel)
+            self._walkable.add(uri)
+        return self.registry.resolver(uri)
 
     @cached_property
     def kinds_by_category(self) -> dict[str, list[str]]:
@@ -350,12 +361,12 @@ def _bounded(contents: dict[str, Any], resolver: Any, file: str) -> None:
     size(contents, resolver)
 
 
-class _Annotations:
-    """Walks a kind schema through ``$ref``, ``allOf`` and friends, collecting annotations."""
+class SchemaWalk:
+    """A walk of a kind schema through ``$ref``, ``allOf`` and friends
+    (start it from ``SchemaSet.walkable``): ``_visit`` sees each schema
+    reached, once along any one path, so a recursive schema ends."""
 
-    def __init__(self, registry: referencing.Registry[Any], target: KindSchema) -> None:
-        self.registry = registry
-        self.target = target
+    def __init__(self) -> None:
         self.active: set[int] = set()
 
     def visit(self, schema: Any, resolver: Any, tokens: Tokens) -> None:
@@ -366,6 +377,18 @@ class _Annotations:
             self._visit(schema, resolver, tokens)
         finally:
             self.active.discard(id(schema))
+
+    def _visit(self, schema: dict[str, Any], resolver: Any, tokens: Tokens) -> None:
+        raise NotImplementedError
+
+
+class _Annotations(SchemaWalk):
+    """Walks a kind schema through ``$ref``, ``allOf`` and friends, collecting annotations."""
+
+    def __init__(self, registry: referencing.Registry[Any], target: KindSchema) -> None:
+        super().__init__()
+        self.registry = registry
+        self.target = target
 
     def _visit(self, schema: dict[str, Any], resolver: Any, tokens: Tokens) -> None:
         if "x-references" in schema:

@@ -30,7 +30,7 @@ from typing import Any
 
 import referencing.exceptions
 
-from itam.schemas import WILDCARD, SchemaSet
+from itam.schemas import WILDCARD, SchemaSet, SchemaWalk
 
 HEAD = ("id", "kind", "name", "status")
 """Fields every file starts with, in this order."""
@@ -126,7 +126,7 @@ class Styles:
             uri = self.schemas.kind_uris.get(kind)
             if uri is None:
                 return PLAIN
-            found = _kind_style(self.schemas.documents[uri][1], self.schemas.registry.resolver(uri))
+            found = _kind_style(self.schemas.documents[uri][1], self.schemas.walkable(uri))
             self._cache[kind] = found
         return found
 
@@ -163,21 +163,12 @@ def _kind_style(contents: dict[str, Any], resolver: Any) -> KindStyle:
     return found
 
 
-class _Walk:
+class _Walk(SchemaWalk):
     """Collects key order, flow places and number places of one kind schema."""
 
     def __init__(self, target: KindStyle) -> None:
+        super().__init__()
         self.target = target
-        self.active: set[int] = set()
-
-    def visit(self, schema: Any, resolver: Any, tokens: tuple[str, ...]) -> None:
-        if not isinstance(schema, dict) or id(schema) in self.active:
-            return
-        self.active.add(id(schema))
-        try:
-            self._visit(schema, resolver, tokens)
-        finally:
-            self.active.discard(id(schema))
 
     def _visit(self, schema: dict[str, Any], resolver: Any, tokens: tuple[str, ...]) -> None:
         types = schema.get("type")
