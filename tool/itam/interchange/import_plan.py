@@ -20,7 +20,7 @@ from itam.errors import ConfigError
 from itam.evaluation import Evaluation
 from itam.interchange.import_ids import NAMED, Ids
 from itam.interchange.import_refs import NewEntity, References, dig
-from itam.interchange.import_rows import Draft, Wanted
+from itam.interchange.import_rows import Draft
 from itam.interchange.import_values import slug
 from itam.interchange.mapped import ImportMap
 from itam.limits import quote
@@ -186,19 +186,8 @@ def _add_references(plan: Plan, refs: References, base: Evaluation) -> None:
 def _resolved(
     draft: Draft, refs: References, outcome: Outcome, kind: str
 ) -> tuple[dict[str, Any], list[str]]:
-    values: dict[str, Any] = {}
-    needs: list[str] = []
-    for path, value in draft.values.items():
-        if isinstance(value, Wanted):
-            ref, file = refs.resolve(value, kind, draft.line)
-            if ref is None:
-                outcome.warnings.append(f"{path}: {file}")
-                continue
-            if file:
-                needs.append(file)
-            values[path] = ref
-        else:
-            values[path] = value
+    values, needs, left_out = refs.resolve_values(draft.values, kind, draft.line)
+    outcome.warnings.extend(left_out)
     return values, needs
 
 

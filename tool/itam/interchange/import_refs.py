@@ -13,6 +13,7 @@ category; a new location is a site; a new vendor gets the map's role.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,20 +138,34 @@ class References:
         new.lines.append(line)
         return new.id, new.file
 
+    def resolve_values(
+        self, values: Mapping[str, Any], referrer: str | None, line: int
+    ) -> tuple[dict[str, Any], list[str], list[str]]:
+        """``values`` with each Wanted replaced by the id it names (``resolve``),
+        those left out dropped; the files of the new entities they need; and
+        ``path: reason`` for each left out."""
+        out: dict[str, Any] = {}
+        needs: list[str] = []
+        left_out: list[str] = []
+        for path, value in values.items():
+            if not isinstance(value, Wanted):
+                out[path] = value
+                continue
+            ref, file = self.resolve(value, referrer, line)
+            if ref is None:
+                left_out.append(f"{path}: {file}")
+                continue
+            if file:
+                needs.append(file)
+            out[path] = ref
+        return out, needs, left_out
+
     def _create(self, wanted: Wanted, referrer: str | None, line: int) -> NewEntity:
         values: dict[str, Any] = dict(DEFAULTS.get(wanted.kind, {}))
         values[wanted.match] = wanted.value
-        needs: list[str] = []
-        for path, value in (wanted.create or {}).items():
-            if isinstance(value, Wanted):
-                ref, file = self.resolve(value, wanted.kind, line)
-                if ref is None:
-                    continue
-                if file:
-                    needs.append(file)
-                values[path] = ref
-            else:
-                values[path] = value
+        # A new entity's own references that resolve to nothing are left out quietly.
+        resolved, needs, _ = self.resolve_values(wanted.create or {}, wanted.kind, line)
+        values.update(resolved)
         if wanted.kind == "model" and referrer is not None and "category" not in values:
             values["category"] = referrer
         if wanted.role is not None and "roles" not in values:
