@@ -215,6 +215,36 @@ def test_the_pool_and_the_cache_change_no_byte(
     assert files_of(pooled) == files_of(alone)
 
 
+_BUILDER = os.getpid()
+_REAL_DRAIN = site_build._drain
+
+
+def _failing_drain() -> int:
+    # Module-level, so that the pool can name it to a forked helper.
+    if os.getpid() != _BUILDER:
+        raise RuntimeError("a helper's disk is full")
+    return _REAL_DRAIN()
+
+
+def test_a_helper_that_fails_fails_the_build(
+    golden: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error in a forked page writer reaches the build, and the previous
+    site stays as it was, though this process wrote its own share."""
+    from itam.analysis import RunOptions
+
+    out = tmp_path / "out" / "site"
+    build_site(Layout(golden), out, DAY)
+    before = files_of(out)
+    monkeypatch.setattr(site_build, "_drain", _failing_drain)
+    monkeypatch.setattr(site_build, "POOL_MIN_PAGES", 1)
+    monkeypatch.setattr(site_build, "CHUNK", 3)
+    with pytest.raises(RuntimeError, match="a helper's disk is full"):
+        build_site(Layout(golden), out, DAY + dt.timedelta(days=30), options=RunOptions(workers=2))
+    assert files_of(out) == before
+    assert siblings(out) == []
+
+
 def test_the_same_commit_and_date_give_the_same_bytes(golden: Path, tmp_path: Path) -> None:
     first, second = tmp_path / "one", tmp_path / "two"
     build_site(Layout(golden), first, DAY)

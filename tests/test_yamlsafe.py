@@ -566,3 +566,12 @@ def test_huge_integer_stays_text_as_written() -> None:
     assert doc.findings == []
     assert doc.data is not None
     assert doc.data["serial"] == digits
+
+
+def test_a_released_document_keeps_its_data_and_forgets_its_bytes() -> None:
+    doc = yamlsafe.load(b"id: LT-1\nkind: laptop\n", "registry/lt-1.yaml")
+    assert doc.locate("/kind") == (2, 1)
+    doc.release()
+    assert doc.source == b""
+    assert doc.data == {"id": "LT-1", "kind": "laptop"}
+    assert doc.locate("/kind") == (None, None)

@@ -129,6 +129,7 @@ class Document:
     findings: list[Finding] = field(default_factory=list)
     source: bytes = b""
     _positions: _Index | None = None
+    _released: bool = False
 
     def _index(self) -> _Index:
         if self._positions is None:
@@ -137,6 +138,8 @@ class Document:
 
     def position(self, pointer: str) -> Position | None:
         """The place of ``pointer``, or of its nearest ancestor that exists."""
+        if self._released:
+            return None
         index = self._index()
         while True:
             found = index.get(pointer)
@@ -157,6 +160,14 @@ class Document:
         """Whether the scalar at ``pointer`` was written in single or double quotes."""
         pos = self._index().get(pointer)
         return pos.quoted if pos else False
+
+    def release(self) -> None:
+        """Drop the file's bytes and the places parsed from them, for a
+        caller that will locate nothing more (every finding has its line):
+        100,000 files keep 75 MB otherwise. Locating after this finds nothing."""
+        self.source = b""
+        self._positions = None
+        self._released = True
 
 
 # libyaml says "found character that cannot start any token" for a tab where

@@ -6,12 +6,12 @@
    objects), with the git history of every file read in one pass from the
    same opening of the repository (``groundwork``), and the schemas'
    reference fields;
-3. write, into a fresh folder beside --out: the entity pages in a pool of
-   processes for a large registry (forked, so each inherits the evaluation
-   and the compiled templates instead of receiving them; their contexts are
-   built as they are written, since 100,000 would not fit in memory at once),
-   while this process plans (``make_plan``) and writes every other page and
-   asset on the core the pool leaves;
+3. write, into a fresh folder beside --out: for a large registry, forked
+   helpers start on the entity pages (each inherits the evaluation and the
+   compiled templates instead of receiving them; a page's context is built
+   as it is written, since 100,000 would not fit in memory at once), while
+   this process plans every other page (``make_plan``), writing each as soon
+   as it is planned, then joins the helpers until no entity page is left;
 4. swap the folder in.
 
 The same commit and as-of date give the same bytes: everything is sorted,
@@ -27,7 +27,7 @@ import multiprocessing.pool
 import os
 import signal
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -165,9 +165,10 @@ class Groundwork:
 
 @dataclass(slots=True)
 class Plan:
-    """Every page but the entity pages, and every asset, before anything is written."""
+    """What planning every page but the entity pages left to write: the
+    assets (the data file among them), and how many pages were written."""
 
-    pages: list[Planned]
+    pages: int
     assets: dict[str, bytes] = field(default_factory=dict)
     blocking: int = 0
 
@@ -197,6 +198,9 @@ def build_site(
         # One opening of the repository serves --at and every file's history.
         with _repository(layout, at) as view:
             evaluation = evaluate(layout, as_of, at=at, options=options, repository=view)
+            # The findings are made and located: the files' bytes are not read again.
+            for entity in evaluation.catalog:
+                entity.doc.release()
             _freeze()
             ground = groundwork(layout, evaluation, view, at, base)
         _freeze()
@@ -205,15 +209,15 @@ def build_site(
             templates.template_errors(),
             _EntityWriter(ground, folder, options.worker_count()),
         ):
-            # The entity pages are being written by the pool meanwhile: the
-            # rest of the site is planned and written on the core it leaves.
-            plan = make_plan(ground, evaluation)
-            write(plan, ground, folder)
+            # Helpers are writing the entity pages meanwhile; this process
+            # writes the rest of the site, then joins them (on leaving the block).
+            plan = make_plan(ground, evaluation, _PageWriter(ground, folder))
+            write_assets(plan, folder)
     finally:
         gc.unfreeze()
     return Built(
         out=target,
-        pages=len(plan.pages) + len(ground.entities),
+        pages=plan.pages + len(ground.entities),
         entities=len(evaluation.catalog),
         blocking=plan.blocking,
         data_bytes=len(plan.assets.get(DATA_FILE, b"")),
@@ -350,14 +354,21 @@ def groundwork(
     return Groundwork(layout.root, site, env, ref_for, entities, entity_pages)
 
 
-def make_plan(ground: Groundwork, evaluation: Evaluation) -> Plan:
-    """Every page but the entity pages, and every asset, in a fixed order."""
+def make_plan(ground: Groundwork, evaluation: Evaluation, emit: Callable[[Planned], None]) -> Plan:
+    """Every page but the entity pages, each given to ``emit`` as soon as it
+    is planned (so that its view can go once it is written), and every asset."""
     ref_for = ground.ref_for
     rows = inventory.rows(evaluation, ref_for)
     locations = Locations(evaluation.catalog)
-    pages: list[Planned] = []
+    count = 0
+
+    def planned(page: Planned) -> None:
+        nonlocal count
+        emit(page)
+        count += 1
+
     assets: dict[str, bytes] = {}
-    tables = _reports(evaluation, ref_for, pages, assets)
+    tables = _reports(evaluation, ref_for, planned, assets)
     links = [reportpages.report_link(table) for table in tables.values()]
     home = dashboard.home_view(
         evaluation,
@@ -366,9 +377,11 @@ def make_plan(ground: Groundwork, evaluation: Evaluation) -> Plan:
         links,
         tables,
     )
-    pages.insert(0, Planned(Page("index.html", "Overview", "home"), "index.html", home))
-    pages += _inventory_pages(rows, locations, ref_for, evaluation.as_of)
-    pages.append(
+    del tables  # the report pages are written: only their links are left to show
+    planned(Planned(Page("index.html", "Overview", "home"), "index.html", home))
+    for page in _inventory_pages(rows, locations, ref_for, evaluation.as_of):
+        planned(page)
+    planned(
         Planned(
             Page("reports/index.html", "Reports", "reports"),
             "reports_index.html",
@@ -378,7 +391,7 @@ def make_plan(ground: Groundwork, evaluation: Evaluation) -> Plan:
             ),
         )
     )
-    pages.append(
+    planned(
         Planned(
             Page("rules.html", "Rules", "rules"),
             "rules.html",
@@ -390,14 +403,17 @@ def make_plan(ground: Groundwork, evaluation: Evaluation) -> Plan:
     assets[DATA_FILE] = datafile.script(datafile.data(rows, locations, ref_for, evaluation.as_of))
     assets[publish.MARKER] = publish.MARKER_TEXT.encode()
     return Plan(
-        pages=pages,
+        pages=count,
         assets=dict(sorted(assets.items())),
         blocking=sum(1 for f in evaluation.findings if f.blocking),
     )
 
 
 def _reports(
-    evaluation: Evaluation, ref_for: _Refs, pages: list[Planned], assets: dict[str, bytes]
+    evaluation: Evaluation,
+    ref_for: _Refs,
+    emit: Callable[[Planned], None],
+    assets: dict[str, bytes],
 ) -> dict[str, Table]:
     """Every report, built once: a page and a CSV each, and the tables by name
     (the dashboard reads its figures from them)."""
@@ -410,7 +426,7 @@ def _reports(
         link = reportpages.report_link(table)
         csv = f"reports/{table.name}.csv"
         view = reportpages.report_view(table, ref_for.path, limit=REPORT_ROWS, csv=csv)
-        pages.append(Planned(Page(link.path, table.title, "reports"), "report.html", view))
+        emit(Planned(Page(link.path, table.title, "reports"), "report.html", view))
         assets[csv] = to_csv(table).encode("utf-8")
         built[spec.name] = table
     return built
@@ -418,44 +434,40 @@ def _reports(
 
 def _inventory_pages(
     rows: list[inventory.Row], locations: Locations, ref_for: _Refs, as_of: dt.date
-) -> list[Planned]:
+) -> Iterator[Planned]:
+    # One page at a time: at 100,000 rows their HTML together is tens of megabytes.
     size = inventory.STATIC_PAGE_ROWS
     count = max(1, -(-len(rows) // size))
     static = tuple(f"inventory/page-{n}.html" for n in range(1, count + 1))
-    planned = [
-        Planned(
-            Page("inventory/index.html", "Inventory", "inventory"),
-            "inventory.html",
-            InventoryView(
-                columns=inventory.COLUMNS,
-                body=inventory.rows_html(rows[: inventory.FIRST_ROWS], "../", as_of),
-                shown=min(len(rows), inventory.FIRST_ROWS),
-                total=len(rows),
-                filters=inventory.filters(rows, locations, ref_for),
-                static_pages=static,
-                page_size=inventory.FIRST_ROWS,
-            ),
-        )
-    ]
+    yield Planned(
+        Page("inventory/index.html", "Inventory", "inventory"),
+        "inventory.html",
+        InventoryView(
+            columns=inventory.COLUMNS,
+            body=inventory.rows_html(rows[: inventory.FIRST_ROWS], "../", as_of),
+            shown=min(len(rows), inventory.FIRST_ROWS),
+            total=len(rows),
+            filters=inventory.filters(rows, locations, ref_for),
+            static_pages=static,
+            page_size=inventory.FIRST_ROWS,
+        ),
+    )
     for number, path in enumerate(static, start=1):
         chunk = rows[(number - 1) * size : number * size]
         first = (number - 1) * size + 1
-        planned.append(
-            Planned(
-                Page(path, f"Inventory, page {number} of {count}", "inventory"),
-                "inventory_page.html",
-                InventoryPageView(
-                    columns=inventory.COLUMNS,
-                    body=inventory.rows_html(chunk, "../", as_of),
-                    number=number,
-                    count=count,
-                    first=first if chunk else 0,
-                    last=first + len(chunk) - 1,
-                    total=len(rows),
-                ),
-            )
+        yield Planned(
+            Page(path, f"Inventory, page {number} of {count}", "inventory"),
+            "inventory_page.html",
+            InventoryPageView(
+                columns=inventory.COLUMNS,
+                body=inventory.rows_html(chunk, "../", as_of),
+                number=number,
+                count=count,
+                first=first if chunk else 0,
+                last=first + len(chunk) - 1,
+                total=len(rows),
+            ),
         )
-    return planned
 
 
 # -- write ----------------------------------------------------------------------------
@@ -476,32 +488,74 @@ def _save(path: Path, text: str) -> None:
         os.close(handle)
 
 
-def write(plan: Plan, ground: Groundwork, folder: Path) -> None:
-    """Write every page but the entity pages, and every asset, under ``folder``."""
-    for path, data in plan.assets.items():
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    for planned in plan.pages:
-        template = ground.env.get_template(planned.template)
-        html = template.render(site=ground.site, page=planned.page, view=planned.view)
-        target = folder / planned.page.path
+class _PageWriter:
+    """Renders and saves each page ``make_plan`` gives it, at once."""
+
+    def __init__(self, ground: Groundwork, folder: Path) -> None:
+        self.env = ground.env
+        self.site = ground.site
+        self.folder = folder
+
+    def __call__(self, planned: Planned) -> None:
+        template = self.env.get_template(planned.template)
+        html = template.render(site=self.site, page=planned.page, view=planned.view)
+        target = self.folder / planned.page.path
         target.parent.mkdir(exist_ok=True)
         _save(target, html)
 
 
-_JOB: tuple[EntityPages, list[Entity], Path] | None = None
-"""What forked workers render: set just before the pool starts, inherited by fork."""
+def write_assets(plan: Plan, folder: Path) -> None:
+    """Write every asset of ``plan`` under ``folder``."""
+    for path, data in plan.assets.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
-def _render_range(bounds: tuple[int, int]) -> int:
-    assert _JOB is not None
-    pages, entities, folder = _JOB
-    start, end = bounds
-    for entity in entities[start:end]:
-        path, html = pages.render(entity)
-        _save(folder / path, html)
-    return end - start
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """The entity pages to write, inherited by forked helpers."""
+
+    pages: EntityPages
+    entities: list[Entity]
+    folder: Path
+    claimed: Any  # the next entity no process has taken, shared: multiprocessing.Value
+
+
+_JOB: _Job | None = None
+"""Set just before the helpers are forked, for them to inherit."""
+
+
+def _drain() -> int:
+    """Take the next chunk of entity pages and write it, until none is left;
+    return how many this process wrote. Every helper runs it from the start,
+    this process once it has written the rest of the site: no one waits on a
+    share fixed in advance."""
+    job = _JOB
+    assert job is not None
+    total = len(job.entities)
+    written = 0
+    while True:
+        with job.claimed.get_lock():
+            start = job.claimed.value
+            end = min(start + CHUNK, total)
+            job.claimed.value = end
+        if start >= end:
+            return written
+        for entity in job.entities[start:end]:
+            path, html = job.pages.render(entity)
+            _save(job.folder / path, html)
+        written += end - start
+
+
+class _Alone:
+    """``multiprocessing.Value``'s interface for a build without helpers."""
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def get_lock(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
 
 def _ignore_interrupt() -> None:
@@ -510,32 +564,37 @@ def _ignore_interrupt() -> None:
 
 
 class _EntityWriter:
-    """Writes every entity page under ``folder`` while the block runs: in a
-    pool of forked processes for a large registry (each inherits the
-    evaluation and the compiled templates instead of receiving them), or in
-    this process when the block ends for a small one."""
+    """Writes every entity page under ``folder``: helpers forked on entering
+    (for a large registry; each inherits the evaluation and the compiled
+    templates instead of receiving them) start at once, and this process joins
+    them when the block ends, having written the rest of the site meanwhile.
+    Two processes on two cores, rather than a pool of two beside this one:
+    each forked helper copies the memory of every entity it draws (reading an
+    object writes its reference count), so one fewer helper is a third of a
+    gigabyte less at 100,000 entities."""
 
     def __init__(self, ground: Groundwork, folder: Path, workers: int) -> None:
         self.ground = ground
         self.folder = folder
-        self.workers = min(workers, os.cpu_count() or 1)
+        self.helpers = min(workers, os.cpu_count() or 1) - 1
         self.pool: multiprocessing.pool.Pool | None = None
-        self.pending: multiprocessing.pool.MapResult[int] | None = None
+        self.pending: list[multiprocessing.pool.AsyncResult[int]] = []
 
     def __enter__(self) -> _EntityWriter:
         global _JOB
         (self.folder / "entities").mkdir(exist_ok=True)
         total = len(self.ground.entities)
-        _JOB = (self.ground.entity_pages, self.ground.entities, self.folder)
-        if (
+        parallel = (
             total >= POOL_MIN_PAGES
-            and self.workers >= 2
+            and self.helpers >= 1
             and "fork" in multiprocessing.get_all_start_methods()
-        ):
-            chunks = [(start, min(start + CHUNK, total)) for start in range(0, total, CHUNK)]
-            context = multiprocessing.get_context("fork")
-            self.pool = context.Pool(self.workers, initializer=_ignore_interrupt)
-            self.pending = self.pool.map_async(_render_range, chunks, chunksize=1)
+        )
+        context = multiprocessing.get_context("fork") if parallel else None
+        claimed = context.Value("q", 0) if context is not None else _Alone()
+        _JOB = _Job(self.ground.entity_pages, self.ground.entities, self.folder, claimed)
+        if context is not None:
+            self.pool = context.Pool(self.helpers, initializer=_ignore_interrupt)
+            self.pending = [self.pool.apply_async(_drain) for _ in range(self.helpers)]
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
@@ -543,10 +602,8 @@ class _EntityWriter:
         done = False
         try:
             if kind is None:
-                if self.pending is not None:
-                    self.pending.get()  # a worker's exception is raised here
-                else:
-                    _render_range((0, len(self.ground.entities)))
+                written = _drain() + sum(p.get() for p in self.pending)  # raises a helper's error
+                assert written == len(self.ground.entities)
                 done = True
         finally:
             _JOB = None
