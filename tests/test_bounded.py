@@ -8,8 +8,11 @@ the suite.
 
 from __future__ import annotations
 
+import bisect
+import difflib
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +25,14 @@ from itam.findings import Finding, Severity
 from itam.limits import PER_RULE, TOO_MANY, cap_findings, quote, shorten
 from itam.schema_messages import MAX_SUGGESTIONS, schema_findings
 from itam.schemas import SchemaSet
-from itam.suggest import MAX_COMPARED, MAX_WORD, candidates, did_you_mean
+from itam.suggest import (
+    MAX_COMPARED,
+    MAX_WORD,
+    candidates,
+    closest,
+    did_you_mean,
+    did_you_mean_sorted,
+)
 from tests.conftest import AS_OF, PROJECT, copy_registry
 
 
@@ -106,6 +116,30 @@ def test_suggestions_compare_a_bounded_set() -> None:
     assert len(pool) <= MAX_COMPARED
     assert "LT-05000" in pool
     assert did_you_mean("LT-05000x", ids) == " (did you mean 'LT-05000'?)"
+
+
+def test_the_closest_name_is_difflib_s_whatever_the_ties() -> None:
+    # A small alphabet makes many names equally close: the tie goes to the
+    # name that sorts last, as difflib's nlargest gives it.
+    rng = random.Random(7)  # noqa: S311  # reproducible cases, not secrets
+    answered = 0
+    for _ in range(5000):
+        names = ["".join(rng.choices("ab-01", k=rng.randint(0, 7))) for _ in range(20)]
+        word = "".join(rng.choices("ab-01", k=rng.randint(0, 7)))
+        expected = difflib.get_close_matches(word, names, n=1)
+        assert closest(word, names) == (expected[0] if expected else None), (word, names)
+        answered += bool(expected)
+    assert 1000 < answered < 5000
+
+
+def test_a_sorted_suggestion_is_difflib_s_over_the_same_window() -> None:
+    ids = sorted(f"EMP-{n:06d}" for n in range(0, 24000, 2))
+    for word in ("EMP-000101", "EMP-01234x", "EMP-954321", "EMP-", "emp-000100", "XYZ"):
+        at = bisect.bisect_left(ids, word)
+        low = max(0, min(at - MAX_COMPARED // 2, len(ids) - MAX_COMPARED))
+        expected = difflib.get_close_matches(word, ids[low : low + MAX_COMPARED], n=1)
+        hint = f" (did you mean {quote(expected[0])}?)" if expected else ""
+        assert did_you_mean_sorted(word, ids) == hint, word
 
 
 def test_no_suggestion_for_a_word_longer_than_any_name() -> None:

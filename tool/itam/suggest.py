@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import difflib
 from collections.abc import Iterable
+from itertools import zip_longest
 
 from itam.limits import quote
 
@@ -28,8 +29,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
     if not word or len(word) > MAX_WORD:
         return ""
-    close = difflib.get_close_matches(word, candidates(word, choices), n=1)
-    return f" (did you mean {quote(close[0])}?)" if close else ""
+    close = closest(word, candidates(word, choices))
+    return f" (did you mean {quote(close)}?)" if close is not None else ""
 
 
 def candidates(word: str, choices: Iterable[str]) -> list[str]:
@@ -64,5 +65,43 @@ def did_you_mean_sorted(word: str, ordered: list[str]) -> str:
     many times over the same long list (every broken reference of a run)."""
     if not word or len(word) > MAX_WORD:
         return ""
-    close = difflib.get_close_matches(word, _window(ordered, word), n=1)
-    return f" (did you mean {quote(close[0])}?)" if close else ""
+    window = _window(ordered, word)
+    # Nearest in sorted order first: the likeliest best, so that ``closest``
+    # rules most of the others out by their bounds alone.
+    at = bisect.bisect_left(window, word)
+    after, before = window[at:], window[:at][::-1]
+    nearest_first = [n for pair in zip_longest(after, before) for n in pair if n is not None]
+    close = closest(word, nearest_first)
+    return f" (did you mean {quote(close)}?)" if close is not None else ""
+
+
+CUTOFF = 0.6
+"""The least similarity a suggestion needs: difflib's default."""
+
+
+def closest(word: str, names: list[str]) -> str | None:
+    """``difflib.get_close_matches(word, names, n=1)``'s answer, or None.
+
+    The same answer for less: difflib computes the similarity of every name
+    whose two cheap upper bounds reach the cutoff. Here a name is compared in
+    full only when its bounds could still beat (or tie, for a name that sorts
+    later, as difflib's ``nlargest`` breaks ties) the best found so far. With
+    thousands of broken references to ids that all look alike, that is a
+    few full comparisons each instead of two hundred.
+    """
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    best_score = CUTOFF
+    best: str | None = None
+
+    def loses(bound: float, name: str) -> bool:
+        return bound < best_score or (bound == best_score and best is not None and name <= best)
+
+    for name in names:
+        matcher.set_seq1(name)
+        if loses(matcher.real_quick_ratio(), name) or loses(matcher.quick_ratio(), name):
+            continue
+        score = matcher.ratio()
+        if not loses(score, name):
+            best_score, best = score, name
+    return best
