@@ -59,6 +59,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generate
 
+from itam.sitegen.publish import remove_tree
+
 PROJECT = generate.PROJECT
 AS_OF = generate.AS_OF.isoformat()
 CACHE = ".itam-cache"
@@ -414,7 +416,9 @@ def run_size(entities: int, work: Path, args: argparse.Namespace, itam: list[str
         for name, label, step in steps:
             before[name] = _tool_signature()
             sample = step()
-            if name in FILLED_BY:
+            # Another installation (--itam) is taken as fixed: the work tree
+            # watched here is not the code it runs.
+            if name in FILLED_BY and args.itam is None:
                 sample.tool_changed = _tool_signature() != before[FILLED_BY[name]]
             size.add(name, label, sample)
             print(f" {name} {sample.wall:.2f}s", end="", flush=True)
@@ -429,7 +433,14 @@ def _cold(validate: list[str], root: Path) -> Sample:
 
 
 def _site(itam: list[str], root: Path, out: Path, *options: str) -> Sample:
-    # Into the previous run's site, as a rebuild goes: it swaps that one out.
+    # Into a new folder, as the pages workflow builds on a fresh runner. The
+    # previous run's site goes first, untimed, and its writes are flushed:
+    # 100,000 pages still on their way to the disk slowed the next build by
+    # a fifth. (A rebuild into an existing site also removes the old one:
+    # docs/performance.md gives what that swap costs.)
+    if out.exists():
+        remove_tree(out)
+    os.sync()
     command: list[str | Path] = [*itam, "site", "build", "--root", root, "--out", out]
     return measure([*command, "--as-of", AS_OF, *options])
 

@@ -193,7 +193,9 @@ def test_generator_never_writes_into_a_folder_with_files(tmp_path: Path) -> None
 
 def test_measure_adds_the_memory_of_children_and_reports_cpu() -> None:
     run = load("run")
-    grow = "x = bytearray(80 * 2**20); import time; time.sleep(0.6)"
+    # Both alive past the sampler's first look, which comes after PSS_EVERY.
+    hold = run.PSS_EVERY * 2 + 0.5
+    grow = f"x = bytearray(80 * 2**20); import time; time.sleep({hold})"
     parent = (
         "import subprocess, sys; "
         f"p = subprocess.Popen([sys.executable, '-c', {grow!r}]); {grow}; p.wait()"
@@ -202,7 +204,7 @@ def test_measure_adds_the_memory_of_children_and_reports_cpu() -> None:
     assert sample.code == 0
     # Two processes of 80 MiB each at the same time: the sum, not the largest.
     assert sample.rss_mb >= 150, sample
-    assert sample.wall >= 0.6
+    assert sample.wall >= hold
     assert sample.cpu > 0
     with pytest.raises(SystemExit, match="exited with 3"):
         run.measure([sys.executable, "-c", "import sys; sys.exit(3)"])
