@@ -605,6 +605,50 @@ def test_a_rebuild_replaces_the_previous_site_whole(golden: Path, tmp_path: Path
     assert siblings(out) == []
 
 
+def test_a_build_removes_what_a_killed_build_left_and_nothing_else(
+    golden: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out" / "site"
+    build_site(Layout(golden), out, DAY)
+    beside = out.parent
+    for name in (".site.new-0a1b2c3d", ".site.old-deadbeef"):  # a killed build's
+        (beside / name / "entities").mkdir(parents=True)
+        (beside / name / MARKER).write_text("x", encoding="utf-8")
+        (beside / name / "entities" / "LT-1.html").write_text("x", encoding="utf-8")
+    (beside / ".site.new-cafebabe").mkdir()  # no marker: not ours
+    (beside / ".other.new-01234567").mkdir()  # another site's
+    (beside / ".other.new-01234567" / MARKER).write_text("x", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / MARKER).write_text("x", encoding="utf-8")
+    (beside / ".site.old-76543210").symlink_to(elsewhere)  # a link is never followed
+
+    build_site(Layout(golden), out, DAY)
+
+    assert siblings(out) == [".other.new-01234567", ".site.new-cafebabe", ".site.old-76543210"]
+    assert (elsewhere / MARKER).is_file()
+    assert (out / MARKER).is_file()
+
+
+def test_a_second_build_beside_a_running_one_is_refused(golden: Path, tmp_path: Path) -> None:
+    import fcntl
+
+    out = tmp_path / "out" / "site"
+    build_site(Layout(golden), out, DAY)
+    before = files_of(out)
+    handle = os.open(out.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # what a build in progress holds
+        result = run_itam("site", "build", "--root", golden, "--out", out, "--as-of", "2026-12-01")
+    finally:
+        os.close(handle)
+    assert result.exit_code == 2, result
+    assert "another itam site build is writing in" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert files_of(out) == before
+    assert siblings(out) == []
+
+
 def test_removing_an_old_site_never_follows_a_link(tmp_path: Path) -> None:
     from itam.sitegen.publish import remove_tree
 

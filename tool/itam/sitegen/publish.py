@@ -4,7 +4,10 @@ The site is built in a new folder beside ``--out`` (a rename is only atomic
 within one file system), then swapped in: the old site is renamed aside, the
 new one renamed in, the old one removed. A build that fails for any reason
 (an exception, a ConfigError, Ctrl-C) removes its folder and leaves the
-previous site exactly as it was.
+previous site exactly as it was. A build killed outright (SIGKILL, out of
+memory, a power cut) cannot clean up after itself: the next build beside it
+removes what it left. Builds beside one target take turns: a second one
+started while the first runs is refused with a message.
 
 ``--out`` is refused when it could destroy something that is not a site:
 
@@ -20,6 +23,7 @@ previous site exactly as it was.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -75,18 +79,66 @@ def staging(target: Path) -> Iterator[Path]:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigError(f"cannot create {parent}: {exc.strerror}") from None
-    work = _sibling(target, "new")
+    with _alone_in(parent, target):
+        remove_leftovers(target)
+        work = _sibling(target, "new")
+        try:
+            work.mkdir()
+        except OSError as exc:
+            raise ConfigError(f"cannot write in {parent}: {exc.strerror}") from None
+        try:
+            (work / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            yield work
+            swap(work, target)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+
+
+@contextmanager
+def _alone_in(parent: Path, target: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``parent`` for the block: one build at a
+    time beside ``target``, so that what another build left there can only
+    be a leftover. A second build is refused at once (ConfigError), never
+    kept waiting. The lock goes with the process, however it ends; where
+    ``flock`` does not exist (Windows) builds are not serialised."""
     try:
-        work.mkdir()
+        import fcntl
+    except ImportError:
+        yield
+        return
+    try:
+        handle = os.open(parent, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_DIRECTORY", 0))
     except OSError as exc:
-        raise ConfigError(f"cannot write in {parent}: {exc.strerror}") from None
+        raise ConfigError(f"cannot open {parent}: {exc.strerror}") from None
     try:
-        (work / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        yield work
-        swap(work, target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(
+                f"another itam site build is writing in {parent}; wait for it to end, "
+                f"then build {target.name} again"
+            ) from None
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+_LEFTOVER = re.compile(r"\.(?P<site>.{1,40})\.(?:new|old)-[0-9a-f]{8}")
+
+
+def remove_leftovers(target: Path) -> None:
+    """Remove the folders a killed build of ``target`` left beside it (its
+    new site, or the old one it was removing): hidden, named after the site,
+    holding the marker, and not links. At 100,000 entities each is a gigabyte.
+    Only call it holding ``_alone_in``'s lock: another build's are not leftovers."""
+    with suppress(OSError):
+        for entry in os.scandir(target.parent):
+            found = _LEFTOVER.fullmatch(entry.name)
+            if found is None or found["site"] != target.name[:40]:
+                continue
+            if entry.is_dir(follow_symlinks=False) and (Path(entry.path) / MARKER).is_file():
+                remove_tree(Path(entry.path))
 
 
 def _sibling(target: Path, what: str) -> Path:
