@@ -20,6 +20,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import signal
 import subprocess
 from collections import Counter
 from html.parser import HTMLParser
@@ -224,6 +225,39 @@ def _failing_drain() -> int:
     if os.getpid() != _BUILDER:
         raise RuntimeError("a helper's disk is full")
     return _REAL_DRAIN()
+
+
+def _killed_drain() -> int:
+    # What the out-of-memory killer does to a helper.
+    if os.getpid() != _BUILDER:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _REAL_DRAIN()
+
+
+def test_a_helper_killed_outright_fails_the_build_without_a_hang(
+    golden: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from itam.analysis import RunOptions
+
+    out = tmp_path / "out" / "site"
+    build_site(Layout(golden), out, DAY)
+    before = files_of(out)
+    monkeypatch.setattr(site_build, "_drain", _killed_drain)
+    monkeypatch.setattr(site_build, "POOL_MIN_PAGES", 1)
+
+    def hung(*_: object) -> None:
+        raise TimeoutError("the build waited for a dead helper")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(120)
+    try:
+        with pytest.raises(RuntimeError, match="stopped \\(exit code -9\\)"):
+            build_site(Layout(golden), out, DAY, options=RunOptions(workers=2))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert files_of(out) == before
+    assert siblings(out) == []
 
 
 def test_a_helper_that_fails_fails_the_build(

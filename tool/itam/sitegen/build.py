@@ -23,12 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import multiprocessing
-import multiprocessing.pool
+import multiprocessing.process
 import os
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -558,9 +559,20 @@ class _Alone:
         return nullcontext()
 
 
-def _ignore_interrupt() -> None:
-    # Ctrl-C reaches the whole process group; the parent alone stops the pool.
+def _helper(results: Connection) -> None:
+    """A forked helper: ``_drain``, then what it wrote or the error it met, sent back."""
+    # Ctrl-C reaches the whole process group; the parent alone stops the helpers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        answer: tuple[str, Any] = ("written", _drain())
+    except BaseException as exc:  # every error goes back to the parent
+        answer = ("error", exc)
+    try:
+        results.send(answer)
+    except Exception:  # an error that does not pickle: its text then
+        results.send(("error", RuntimeError(repr(answer[1]))))
+    finally:
+        results.close()
 
 
 class _EntityWriter:
@@ -571,14 +583,14 @@ class _EntityWriter:
     Two processes on two cores, rather than a pool of two beside this one:
     each forked helper copies the memory of every entity it draws (reading an
     object writes its reference count), so one fewer helper is a third of a
-    gigabyte less at 100,000 entities."""
+    gigabyte less at 100,000 entities. A helper that dies (killed, out of
+    memory) fails the build: nothing waits for it forever."""
 
     def __init__(self, ground: Groundwork, folder: Path, workers: int) -> None:
         self.ground = ground
         self.folder = folder
         self.helpers = min(workers, os.cpu_count() or 1) - 1
-        self.pool: multiprocessing.pool.Pool | None = None
-        self.pending: list[multiprocessing.pool.AsyncResult[int]] = []
+        self.running: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
 
     def __enter__(self) -> _EntityWriter:
         global _JOB
@@ -592,24 +604,40 @@ class _EntityWriter:
         context = multiprocessing.get_context("fork") if parallel else None
         claimed = context.Value("q", 0) if context is not None else _Alone()
         _JOB = _Job(self.ground.entity_pages, self.ground.entities, self.folder, claimed)
-        if context is not None:
-            self.pool = context.Pool(self.helpers, initializer=_ignore_interrupt)
-            self.pending = [self.pool.apply_async(_drain) for _ in range(self.helpers)]
+        for _ in range(self.helpers if context is not None else 0):
+            assert context is not None
+            mine, theirs = context.Pipe(duplex=False)
+            process = context.Process(target=_helper, args=(theirs,), daemon=True)
+            process.start()
+            theirs.close()  # so that a helper's death reads as the end of its pipe
+            self.running.append((process, mine))
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         global _JOB
-        done = False
         try:
             if kind is None:
-                written = _drain() + sum(p.get() for p in self.pending)  # raises a helper's error
+                written = _drain() + sum(self._wait(p, pipe) for p, pipe in self.running)
                 assert written == len(self.ground.entities)
-                done = True
         finally:
             _JOB = None
-            if self.pool is not None:
-                if done:
-                    self.pool.close()
-                else:  # the build failed: the staging folder goes, nothing to wait for
-                    self.pool.terminate()
-                self.pool.join()
+            for process, pipe in self.running:
+                if process.is_alive():  # the build failed: nothing to wait for
+                    process.terminate()
+                process.join()
+                pipe.close()
+
+    @staticmethod
+    def _wait(process: multiprocessing.process.BaseProcess, pipe: Connection) -> int:
+        """How many pages the helper wrote; its error, raised here, if it met one."""
+        try:
+            what, value = pipe.recv()
+        except EOFError:
+            process.join()
+            raise RuntimeError(
+                f"a process writing entity pages stopped (exit code {process.exitcode}); "
+                "the previous site is left as it was"
+            ) from None
+        if what == "error":
+            raise value
+        return int(value)
