@@ -167,9 +167,8 @@ class Groundwork:
 @dataclass(slots=True)
 class Plan:
     """What planning every page but the entity pages left to write: the
-    assets (the data file among them), and how many pages were written."""
+    assets (the data file among them)."""
 
-    pages: int
     assets: dict[str, bytes] = field(default_factory=dict)
     blocking: int = 0
 
@@ -212,13 +211,14 @@ def build_site(
         ):
             # Helpers are writing the entity pages meanwhile; this process
             # writes the rest of the site, then joins them (on leaving the block).
-            plan = make_plan(ground, evaluation, _PageWriter(ground, folder))
+            pages = _PageWriter(ground, folder)
+            plan = make_plan(ground, evaluation, pages)
             write_assets(plan, folder)
     finally:
         gc.unfreeze()
     return Built(
         out=target,
-        pages=plan.pages + len(ground.entities),
+        pages=pages.written + len(ground.entities),
         entities=len(evaluation.catalog),
         blocking=plan.blocking,
         data_bytes=len(plan.assets.get(DATA_FILE, b"")),
@@ -361,15 +361,8 @@ def make_plan(ground: Groundwork, evaluation: Evaluation, emit: Callable[[Planne
     ref_for = ground.ref_for
     rows = inventory.rows(evaluation, ref_for)
     locations = Locations(evaluation.catalog)
-    count = 0
-
-    def planned(page: Planned) -> None:
-        nonlocal count
-        emit(page)
-        count += 1
-
     assets: dict[str, bytes] = {}
-    tables = _reports(evaluation, ref_for, planned, assets)
+    tables = _reports(evaluation, ref_for, emit, assets)
     links = [reportpages.report_link(table) for table in tables.values()]
     home = dashboard.home_view(
         evaluation,
@@ -379,10 +372,10 @@ def make_plan(ground: Groundwork, evaluation: Evaluation, emit: Callable[[Planne
         tables,
     )
     del tables  # the report pages are written: only their links are left to show
-    planned(Planned(Page("index.html", "Overview", "home"), "index.html", home))
+    emit(Planned(Page("index.html", "Overview", "home"), "index.html", home))
     for page in _inventory_pages(rows, locations, ref_for, evaluation.as_of):
-        planned(page)
-    planned(
+        emit(page)
+    emit(
         Planned(
             Page("reports/index.html", "Reports", "reports"),
             "reports_index.html",
@@ -392,7 +385,7 @@ def make_plan(ground: Groundwork, evaluation: Evaluation, emit: Callable[[Planne
             ),
         )
     )
-    planned(
+    emit(
         Planned(
             Page("rules.html", "Rules", "rules"),
             "rules.html",
@@ -404,7 +397,6 @@ def make_plan(ground: Groundwork, evaluation: Evaluation, emit: Callable[[Planne
     assets[DATA_FILE] = datafile.script(datafile.data(rows, locations, ref_for, evaluation.as_of))
     assets[publish.MARKER] = publish.MARKER_TEXT.encode()
     return Plan(
-        pages=count,
         assets=dict(sorted(assets.items())),
         blocking=sum(1 for f in evaluation.findings if f.blocking),
     )
@@ -490,12 +482,13 @@ def _save(path: Path, text: str) -> None:
 
 
 class _PageWriter:
-    """Renders and saves each page ``make_plan`` gives it, at once."""
+    """Renders and saves each page ``make_plan`` gives it, at once, and counts them."""
 
     def __init__(self, ground: Groundwork, folder: Path) -> None:
         self.env = ground.env
         self.site = ground.site
         self.folder = folder
+        self.written = 0
 
     def __call__(self, planned: Planned) -> None:
         template = self.env.get_template(planned.template)
@@ -503,6 +496,7 @@ class _PageWriter:
         target = self.folder / planned.page.path
         target.parent.mkdir(exist_ok=True)
         _save(target, html)
+        self.written += 1
 
 
 def write_assets(plan: Plan, folder: Path) -> None:
@@ -604,13 +598,13 @@ class _EntityWriter:
         context = multiprocessing.get_context("fork") if parallel else None
         claimed = context.Value("q", 0) if context is not None else _Alone()
         _JOB = _Job(self.ground.entity_pages, self.ground.entities, self.folder, claimed)
-        for _ in range(self.helpers if context is not None else 0):
-            assert context is not None
-            mine, theirs = context.Pipe(duplex=False)
-            process = context.Process(target=_helper, args=(theirs,), daemon=True)
-            process.start()
-            theirs.close()  # so that a helper's death reads as the end of its pipe
-            self.running.append((process, mine))
+        if context is not None:
+            for _ in range(self.helpers):
+                mine, theirs = context.Pipe(duplex=False)
+                process = context.Process(target=_helper, args=(theirs,), daemon=True)
+                process.start()
+                theirs.close()  # so that a helper's death reads as the end of its pipe
+                self.running.append((process, mine))
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:

@@ -124,7 +124,8 @@ def _alone_in(parent: Path, target: Path) -> Iterator[None]:
         os.close(handle)  # releases the lock
 
 
-_LEFTOVER = re.compile(r"\.(?P<site>.{1,40})\.(?:new|old)-[0-9a-f]{8}")
+_LEFTOVER = re.compile(r"(?:new|old)-[0-9a-f]{8}")
+"""What follows ``_stem`` in the name of a folder ``_sibling`` made."""
 
 
 def remove_leftovers(target: Path) -> None:
@@ -132,18 +133,23 @@ def remove_leftovers(target: Path) -> None:
     new site, or the old one it was removing): hidden, named after the site,
     holding the marker, and not links. At 100,000 entities each is a gigabyte.
     Only call it holding ``_alone_in``'s lock: another build's are not leftovers."""
+    stem = _stem(target)
     with suppress(OSError):
         for entry in os.scandir(target.parent):
-            found = _LEFTOVER.fullmatch(entry.name)
-            if found is None or found["site"] != target.name[:40]:
+            name = entry.name
+            if not name.startswith(stem) or not _LEFTOVER.fullmatch(name[len(stem) :]):
                 continue
             if entry.is_dir(follow_symlinks=False) and (Path(entry.path) / MARKER).is_file():
                 remove_tree(Path(entry.path))
 
 
-def _sibling(target: Path, what: str) -> Path:
+def _stem(target: Path) -> str:
     # Hidden and named after the site, so that a leftover (power cut) says whose it is.
-    return target.with_name(f".{target.name[:40]}.{what}-{secrets.token_hex(4)}")
+    return f".{target.name[:40]}."
+
+
+def _sibling(target: Path, what: str) -> Path:
+    return target.with_name(f"{_stem(target)}{what}-{secrets.token_hex(4)}")
 
 
 def swap(new: Path, target: Path) -> None:
