@@ -60,6 +60,7 @@ from itam.sitegen.entity import audited_entities, entity_view
 from itam.sitegen.locations import Locations
 from itam.sitegen.pages import (
     ID_PAGE,
+    Chrome,
     InventoryPageView,
     InventoryView,
     Page,
@@ -118,6 +119,11 @@ class EntityPages:
         ref_for: Callable[[str], Ref],
     ) -> None:
         self.template = env.get_template("entity.html")
+        partials: Any = env.globals["partials"]  # the module of _partials.html
+        any_entity = Page(entity_path("-"), "", "inventory")
+        self.chrome = Chrome(
+            partials.site_header(site, any_entity), partials.site_footer(site, any_entity)
+        )
         self.audited = audited_entities(evaluation)
         self.site = site
         self.evaluation = evaluation
@@ -149,7 +155,9 @@ class EntityPages:
             self.audited,
         )
         page = Page(entity_path(entity.id), f"{view.name} ({entity.id})", "inventory")
-        return page.path, self.template.render(site=self.site, page=page, view=view)
+        return page.path, self.template.render(
+            site=self.site, page=page, view=view, chrome=self.chrome
+        )
 
 
 @dataclass(frozen=True, slots=True)

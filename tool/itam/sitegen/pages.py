@@ -66,6 +66,15 @@ class Page:
         return NAV
 
 
+@dataclass(frozen=True, slots=True)
+class Chrome:
+    """The header and footer of every entity page, drawn once a build: they
+    depend only on the site and on the page's depth and section, the same for all."""
+
+    header: Any  # Markup
+    footer: Any
+
+
 def entity_path(entity_id: str) -> str:
     return f"entities/{entity_id}.html"
 

@@ -34,7 +34,7 @@ from jinja2 import (
 
 from itam import files
 from itam.errors import ConfigError
-from itam.sitegen import filters
+from itam.sitegen import filters, markup
 
 PROJECT = Path(__file__).resolve().parents[3]
 """The itam project holding the default templates (``site/``)."""
@@ -133,6 +133,7 @@ def _environment(root: Path) -> Environment:
         cache_size=-1,
     )
     filters.register(env)
+    env.filters.update(markup.FILTERS)
     # The shared macros and partials as globals, built once: an `{% import %}`
     # in each template would rebuild them for every one of 100,000 pages.
     env.globals["m"] = env.get_template("_macros.html").module
