@@ -10,6 +10,11 @@ def escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
+def unescape(token: str) -> str:
+    """The key a JSON pointer token names: ``~1`` is ``/``, then ``~0`` is ``~`` (RFC 6901)."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
 def of_dotted(dotted: str) -> str:
     """The JSON pointer of a dotted path: ``purchase.cost`` → ``/purchase/cost``."""
     return "".join(f"/{escape(part)}" for part in dotted.split("."))

@@ -31,7 +31,6 @@ SEVERITY_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
 SEVERITY_WORDS = {3: "error", 2: "warning", 1: "info", 0: "none"}
 
 
-@lru_cache(maxsize=4096)
 @lru_cache(maxsize=4096)  # the same few dozen keys and kinds on every page and row
 def humanise(key: str) -> str:
     """``mac_addresses`` → ``MAC addresses``, ``network-device`` → ``Network device``."""

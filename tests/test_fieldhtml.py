@@ -1,0 +1,84 @@
+"""An entity's recorded fields as HTML, and the badge and link filters of every entity page."""
+
+from __future__ import annotations
+
+from itam.pointers import escape as pointer_token
+from itam.pointers import unescape
+from itam.sitegen.fieldhtml import fields_html
+from itam.sitegen.markup import badge, ref_link
+from itam.sitegen.pages import Badge, Page, Ref
+
+VENDOR = Ref("bechtle", "Bechtle", "entities/bechtle.html")
+PERSON = Ref("EMP-1", "Ana <b>", "entities/EMP-1.html")
+GONE = Ref("EMP-9", "EMP-9", None)
+
+
+def test_pointer_tokens_round_trip_with_slashes_and_tildes() -> None:
+    for key in ["plain", "a/b", "~0", "~1/", "", "x~/~y"]:
+        assert unescape(pointer_token(key)) == key
+
+
+def test_a_reference_links_wherever_it_sits_in_the_data() -> None:
+    data = {
+        "purchase": {"vendor": "bechtle", "order": "bechtle"},
+        "owners": ["EMP-1", "EMP-9"],
+        "audits": [{"by": "EMP-1", "result": "found"}, {"result": "missing"}],
+        "odd/key": {"~vendor": "bechtle"},
+        "history": [{"notes": ["bechtle", {"who": "EMP-1"}]}],
+    }
+    refs = {
+        "/purchase/vendor": VENDOR,
+        "/owners/0": PERSON,
+        "/owners/1": GONE,
+        "/audits/0/by": PERSON,
+        f"/{pointer_token('odd/key')}/{pointer_token('~vendor')}": VENDOR,
+        "/history/0/notes/1/who": PERSON,
+    }
+    html = str(fields_html(data, refs, "../"))
+    link = '<a href="../entities/bechtle.html">bechtle</a><span class="ref-hint">Bechtle</span>'
+    person = '<a href="../entities/EMP-1.html">EMP-1</a><span class="ref-hint">Ana &lt;b&gt;</span>'
+    # The vendor field and the oddly named one link; "order", with the same text, does not.
+    assert html.count(link) == 2
+    assert '<dt title="order">Order</dt><dd>bechtle</dd>' in html
+    # In a list of values, in a table's cell, deep in a list of mixed items.
+    assert f"<li>{person}</li>" in html
+    assert f"<td>{person}</td>" in html
+    assert html.count(person) == 3
+    # An entity with no page is named, not linked; a row without the column has an empty cell.
+    assert '<li><span class="tone-muted">EMP-9</span></li>' in html
+    assert "<td></td><td>missing</td>" in html
+
+
+def test_a_reference_that_names_something_else_stays_text() -> None:
+    html = str(fields_html({"vendor": "other"}, {"/vendor": VENDOR}, "../"))
+    assert "<dd>other</dd>" in html
+    assert "href" not in html
+
+
+def test_hostile_text_is_escaped_and_only_http_urls_link() -> None:
+    data = {
+        "name": '"><img src=x onerror=alert(1)>',
+        "url": "javascript:alert(1)",
+        "site": "https://example.com/?a=1&b='2'",
+        "cost": {"amount": "1289.5", "currency": "GBP"},
+        "flags": [True, None],
+    }
+    html = str(fields_html(data, {}, "../"))
+    assert "<img" not in html
+    assert "&#x27;" in html
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<dd>javascript:alert(1)</dd>" in html
+    assert 'href="https://example.com/?a=1&amp;b=&#x27;2&#x27;"' in html
+    assert "GBP 1,289.50" in html
+    assert '<li>yes</li><li><span class="tone-muted">null</span></li>' in html
+
+
+def test_the_filters_escape_every_part() -> None:
+    assert str(badge(Badge("<x>", 'ok" onclick="'))) == (
+        '<span class="badge tone-ok&#34; onclick=&#34;">&lt;x&gt;</span>'
+    )
+    page = Page("entities/A.html", "A", "inventory")
+    assert str(ref_link(PERSON, page)) == (
+        '<a href="../entities/EMP-1.html">Ana &lt;b&gt;</a> <span class="id">EMP-1</span>'
+    )
+    assert str(ref_link(GONE, page)) == '<span class="unlinked">EMP-9</span>'
