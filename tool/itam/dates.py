@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import os
 import re
+from functools import lru_cache
 
 from itam.errors import ConfigError
 
@@ -14,8 +15,15 @@ _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 def parse_date(text: object) -> dt.date | None:
     """``YYYY-MM-DD`` as a date; None for anything else, including 2023-02-30."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or len(text) != 10:
         return None
+    return _parse_iso(text)
+
+
+# A registry holds a few thousand distinct dates, each read by several rules
+# and derived values: at 100,000 entities, a million parses of the same days.
+@lru_cache(maxsize=1 << 16)
+def _parse_iso(text: str) -> dt.date | None:
     match = _ISO_DATE.fullmatch(text)
     if match is None:
         return None
