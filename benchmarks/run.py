@@ -67,6 +67,20 @@ CACHE = ".itam-cache"
 PEER_LIMIT = 10_000
 TIMEOUT = 3600.0
 STAMP = "bench-stamp.json"
+STEPS = (
+    "read",
+    "parse",
+    "cold",
+    "warm",
+    "base",
+    "site-cold",
+    "site",
+    "findings-cold",
+    "findings-warm",
+    "peer",
+)
+"""What one run measures, in order; ``--only`` picks some (the cache a step
+reads is then whatever the steps before it, of this run or an earlier one, left)."""
 # The measurement whose run filled the cache that each warm one reads.
 FILLED_BY = {"warm": "cold", "base": "cold", "site": "cold", "findings-warm": "findings-cold"}
 
@@ -412,14 +426,17 @@ def run_size(entities: int, work: Path, args: argparse.Namespace, itam: list[str
                     lambda: measure([sys.executable, "-c", PEER, peer, groups]),
                 )
             )
+        if args.only is not None:
+            steps = [step for step in steps if step[0] in args.only]
         before: dict[str, str] = {}
         for name, label, step in steps:
             before[name] = _tool_signature()
             sample = step()
             # Another installation (--itam) is taken as fixed: the work tree
             # watched here is not the code it runs.
-            if name in FILLED_BY and args.itam is None:
-                sample.tool_changed = _tool_signature() != before[FILLED_BY[name]]
+            filler = FILLED_BY.get(name)
+            if filler in before and args.itam is None:
+                sample.tool_changed = _tool_signature() != before[filler]
             size.add(name, label, sample)
             print(f" {name} {sample.wall:.2f}s", end="", flush=True)
         print(flush=True)
@@ -728,7 +745,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="also write a Markdown table")
     parser.add_argument("--workdir", type=Path, help="keep the registries here and reuse them")
     parser.add_argument("--itam", help="the itam executable to measure (default: this venv's)")
+    parser.add_argument(
+        "--only",
+        type=lambda text: set(text.split(",")),
+        metavar="STEPS",
+        help="measure only these, in their usual order: " + ",".join(STEPS),
+    )
     args = parser.parse_args(argv)
+    if args.only is not None and not args.only <= set(STEPS):
+        parser.error(f"--only: unknown steps {','.join(sorted(args.only - set(STEPS)))}")
     if args.repeat < 1 or args.peer_repeat < 1:
         parser.error("--repeat and --peer-repeat must be at least 1")
     args.peer_repeat = min(args.peer_repeat, args.repeat)

@@ -278,14 +278,47 @@ def test_runner_measures_everything_end_to_end(tmp_path: Path) -> None:
     assert "x floor" in done.stdout
 
 
-def test_runner_refuses_bad_sizes() -> None:
+def test_runner_measures_only_the_steps_asked_for(tmp_path: Path) -> None:
+    out_json = tmp_path / "figures.json"
     done = subprocess.run(
-        [sys.executable, str(BENCH / "run.py"), "--sizes", "ten"],
+        [
+            sys.executable,
+            str(BENCH / "run.py"),
+            "--sizes",
+            "200",
+            "--repeat",
+            "1",
+            "--only",
+            "site,parse",
+            "--workdir",
+            str(tmp_path / "work"),
+            "--json",
+            str(out_json),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (size,) = json.loads(out_json.read_text(encoding="utf-8"))["sizes"]
+    # In the usual order, whatever the order asked.
+    assert list(size["measurements"]) == ["parse", "site"]
+    assert size["measurements"]["site"]["x_floor"] > 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--sizes", "ten"], "not a list of numbers"), (["--only", "site,nap"], "unknown steps nap")],
+)
+def test_runner_refuses_bad_arguments(args: list[str], message: str) -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), *args],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert done.returncode == 2
-    assert "not a list of numbers" in done.stderr
+    assert message in done.stderr
     assert "Traceback" not in done.stderr
