@@ -12,8 +12,11 @@ that machine noise hits every figure alike, each in a fresh process:
   PyYAML's ``CSafeLoader`` in one process;
 * ``itam validate`` cold (``.itam-cache/`` deleted first), again with nothing
   changed, and ``--base main`` with the 10 changed files checked out;
+* the site's floor: writing as many files of 10,000 bytes (an entity
+  page's size) into one new folder, from one process: what the disk alone
+  costs, which on this machine moves from 50 to 600 µs a file within an hour;
 * ``itam site build`` cold (``--no-cache``) and after validate (from the
-  cache), each into the site of the previous run;
+  cache), each into a new folder;
 * ``itam validate`` on the registry with findings, cold and unchanged;
 * with ``--peer``, at sizes up to 10,000: check-jsonschema on the same files
   with the same schemas, one invocation per kind. It resolves the schemas'
@@ -73,6 +76,7 @@ STEPS = (
     "cold",
     "warm",
     "base",
+    "write",
     "site-cold",
     "site",
     "findings-cold",
@@ -101,6 +105,19 @@ for folder, _, names in os.walk(os.path.join(sys.argv[1], "registry")):
             with open(os.path.join(folder, name), "rb") as f:
                 yaml.load(f.read(), Loader=yaml.CSafeLoader)
 """
+WRITE = """
+import os, sys
+folder = os.path.join(sys.argv[1], "entities")
+os.makedirs(folder)
+page = b"x" * int(sys.argv[3])
+new = os.O_CREAT | os.O_EXCL | os.O_WRONLY
+for number in range(int(sys.argv[2])):
+    handle = os.open(os.path.join(folder, f"ENT-{number:06d}.html"), new, 0o644)
+    os.write(handle, page)
+    os.close(handle)
+"""
+PAGE_BYTES = 10_000
+"""About an entity page's size: the site's floor writes as many files of it."""
 # One check-jsonschema run per kind, on that kind's files and schema; the
 # base URI makes the schemas' relative $refs resolve to the files beside them.
 PEER = """
@@ -400,6 +417,11 @@ def run_size(entities: int, work: Path, args: argparse.Namespace, itam: list[str
                 lambda: measure([*validate, "--root", size.clean, "--base", "main"]),
             ),
             (
+                "write",
+                "write as many 10 KB files (site floor)",
+                lambda: _write_floor(folder / "floor", entities),
+            ),
+            (
                 "site-cold",
                 "itam site build, cold",
                 lambda: _site(itam, size.clean, site, "--no-cache"),
@@ -447,6 +469,15 @@ def run_size(entities: int, work: Path, args: argparse.Namespace, itam: list[str
 def _cold(validate: list[str], root: Path) -> Sample:
     shutil.rmtree(root / CACHE, ignore_errors=True)
     return measure([*validate, "--root", root])
+
+
+def _write_floor(out: Path, files: int) -> Sample:
+    if out.exists():
+        remove_tree(out)
+    os.sync()
+    sample = measure([sys.executable, "-c", WRITE, out, str(files), str(PAGE_BYTES)])
+    remove_tree(out)
+    return sample
 
 
 def _site(itam: list[str], root: Path, out: Path, *options: str) -> Sample:
@@ -596,6 +627,7 @@ def ratios(size: Size) -> dict[str, float | None]:
         "cold_over_floor": (cold, size.median("parse")),
         "cold_over_floor_cpu": (size.cpu("cold"), size.cpu("parse")),
         "peer_over_cold": (size.median("peer"), cold),
+        "site_over_write_floor": (size.median("site"), size.median("write")),
     }
     return {key: (round(a / b, 3) if a and b else None) for key, (a, b) in pairs.items()}
 
@@ -663,6 +695,7 @@ def _ratio_line(size: Size) -> str:
         "cold_over_floor": "cold/floor",
         "cold_over_floor_cpu": "in CPU time",
         "peer_over_cold": "peer/cold",
+        "site_over_write_floor": "site after validate/write floor",
     }
     return "; ".join(f"{names[k]} {v:.2f}x" for k, v in r.items() if v is not None)
 

@@ -256,6 +256,7 @@ def test_runner_measures_everything_end_to_end(tmp_path: Path) -> None:
         "cold",
         "warm",
         "base",
+        "write",
         "site-cold",
         "site",
         "findings-cold",
@@ -270,6 +271,9 @@ def test_runner_measures_everything_end_to_end(tmp_path: Path) -> None:
     assert measured["findings-cold"]["exit_codes"] == [1]
     assert measured["cold"]["note"] == ""
     assert size["ratios"]["findings_over_clean"] > 0
+    assert size["ratios"]["site_over_write_floor"] > 0
+    # The floor's files are gone once measured.
+    assert not (tmp_path / "work" / "200" / "floor").exists()
     assert (tmp_path / "work" / "200" / "site" / "index.html").is_file()
     markdown = out_md.read_text(encoding="utf-8")
     assert "| measurement | median s |" in markdown
