@@ -78,6 +78,11 @@ _LEAF = _Node()
 """Below a place no reference field is under: nothing to look up."""
 
 
+def _ref_at(below: dict[str, _Node], key: str | int) -> Ref | None:
+    child = below.get(str(key)) if below else None
+    return child.ref if child is not None else None
+
+
 def _tree(refs: Mapping[str, Ref]) -> _Node:
     # A page names some five entities among sixty values: walking this tree
     # beside the data spares building a JSON pointer for every value.
@@ -132,8 +137,7 @@ class _Drawer:
                 if isinstance(item, dict | list):
                     self.value(item, below.get(name, _LEAF), humanise(name))
                 else:  # most values: drawn without a further call
-                    child = below.get(name) if below else None
-                    out.append(self.scalar(item, child.ref if child else None))
+                    out.append(self.scalar(item, _ref_at(below, name)))
                 out.append("</dd></div>\n")
             out.append("</dl>")
         elif not isinstance(value, list):
@@ -150,8 +154,7 @@ class _Drawer:
             below = node.below
             out.append('<ul class="inline-list">')
             for index, item in enumerate(value):
-                ref = below[str(index)].ref if below and str(index) in below else None
-                out.append(f"<li>{self.scalar(item, ref)}</li>")
+                out.append(f"<li>{self.scalar(item, _ref_at(below, index))}</li>")
             out.append("</ul>")
         else:
             below = node.below
@@ -177,8 +180,7 @@ class _Drawer:
             out.append("<tr>")
             for c in columns:
                 if c in item:
-                    cell = row.get(c)
-                    out.append(f"<td>{self.scalar(item[c], cell.ref if cell else None)}</td>")
+                    out.append(f"<td>{self.scalar(item[c], _ref_at(row, c))}</td>")
                 else:
                     out.append("<td></td>")
             out.append("</tr>\n")
