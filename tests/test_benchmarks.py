@@ -221,27 +221,21 @@ def test_runner_reuses_a_registry_only_when_its_stamp_matches(tmp_path: Path) ->
     assert git(dest, "rev-parse", "main") != head
 
 
-def test_runner_measures_everything_end_to_end(tmp_path: Path) -> None:
-    out_json, out_md = tmp_path / "figures.json", tmp_path / "figures.md"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(BENCH / "run.py"),
-            "--sizes",
-            "200",
-            "--repeat",
-            "1",
-            "--workdir",
-            str(tmp_path / "work"),
-            "--json",
-            str(out_json),
-            "--markdown",
-            str(out_md),
-        ],
+def _runner(*args: str | Path, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, BENCH / "run.py", *args],
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=timeout,
         check=False,
+    )
+
+
+def test_runner_measures_everything_end_to_end(tmp_path: Path) -> None:
+    out_json, out_md = tmp_path / "figures.json", tmp_path / "figures.md"
+    done = _runner(
+        *("--sizes", "200", "--repeat", "1", "--workdir", tmp_path / "work"),
+        *("--json", out_json, "--markdown", out_md),
     )
     assert done.returncode == 0, done.stderr
     figures = json.loads(out_json.read_text(encoding="utf-8"))
@@ -284,25 +278,9 @@ def test_runner_measures_everything_end_to_end(tmp_path: Path) -> None:
 
 def test_runner_measures_only_the_steps_asked_for(tmp_path: Path) -> None:
     out_json = tmp_path / "figures.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(BENCH / "run.py"),
-            "--sizes",
-            "200",
-            "--repeat",
-            "1",
-            "--only",
-            "site,parse",
-            "--workdir",
-            str(tmp_path / "work"),
-            "--json",
-            str(out_json),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
+    done = _runner(
+        *("--sizes", "200", "--repeat", "1", "--only", "site,parse"),
+        *("--workdir", tmp_path / "work", "--json", out_json),
     )
     assert done.returncode == 0, done.stderr
     (size,) = json.loads(out_json.read_text(encoding="utf-8"))["sizes"]
@@ -316,13 +294,7 @@ def test_runner_measures_only_the_steps_asked_for(tmp_path: Path) -> None:
     [(["--sizes", "ten"], "not a list of numbers"), (["--only", "site,nap"], "unknown steps nap")],
 )
 def test_runner_refuses_bad_arguments(args: list[str], message: str) -> None:
-    done = subprocess.run(
-        [sys.executable, str(BENCH / "run.py"), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = _runner(*args, timeout=60)
     assert done.returncode == 2
     assert message in done.stderr
     assert "Traceback" not in done.stderr
