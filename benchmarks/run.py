@@ -1,7 +1,7 @@
 """Measure itam on synthetic registries against a floor and a peer, in one run.
 
     .venv/bin/python benchmarks/run.py [--sizes 1000,10000] [--repeat 3] [--peer]
-        [--json FILE] [--markdown FILE] [--workdir DIR] [--itam PATH]
+        [--json FILE] [--markdown FILE] [--workdir DIR] [--itam PATH] [--only STEPS]
 
 For each size it grows two registries with ``generate.py`` (the clean one,
 with a 10-file pull request on a branch ``change``, and the one with findings
