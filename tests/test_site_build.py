@@ -23,6 +23,7 @@ import shutil
 import signal
 import subprocess
 from collections import Counter
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -221,7 +222,7 @@ _REAL_DRAIN = site_build._drain
 
 
 def _failing_drain() -> int:
-    # Module-level, so that the pool can name it to a forked helper.
+    # Helpers are forked: they run this too, found as the module's _drain.
     if os.getpid() != _BUILDER:
         raise RuntimeError("a helper's disk is full")
     return _REAL_DRAIN()
@@ -234,16 +235,23 @@ def _killed_drain() -> int:
     return _REAL_DRAIN()
 
 
+def _built_then_helpers_break(
+    golden: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, drain: Callable[[], int]
+) -> tuple[Path, dict[str, bytes]]:
+    """A site built, and its files; every later build forks helpers that run ``drain``."""
+    out = tmp_path / "out" / "site"
+    build_site(Layout(golden), out, DAY)
+    monkeypatch.setattr(site_build, "_drain", drain)
+    monkeypatch.setattr(site_build, "POOL_MIN_PAGES", 1)
+    return out, files_of(out)
+
+
 def test_a_helper_killed_outright_fails_the_build_without_a_hang(
     golden: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from itam.analysis import RunOptions
 
-    out = tmp_path / "out" / "site"
-    build_site(Layout(golden), out, DAY)
-    before = files_of(out)
-    monkeypatch.setattr(site_build, "_drain", _killed_drain)
-    monkeypatch.setattr(site_build, "POOL_MIN_PAGES", 1)
+    out, before = _built_then_helpers_break(golden, tmp_path, monkeypatch, _killed_drain)
 
     def hung(*_: object) -> None:
         raise TimeoutError("the build waited for a dead helper")
@@ -267,11 +275,7 @@ def test_a_helper_that_fails_fails_the_build(
     site stays as it was, though this process wrote its own share."""
     from itam.analysis import RunOptions
 
-    out = tmp_path / "out" / "site"
-    build_site(Layout(golden), out, DAY)
-    before = files_of(out)
-    monkeypatch.setattr(site_build, "_drain", _failing_drain)
-    monkeypatch.setattr(site_build, "POOL_MIN_PAGES", 1)
+    out, before = _built_then_helpers_break(golden, tmp_path, monkeypatch, _failing_drain)
     monkeypatch.setattr(site_build, "CHUNK", 3)
     with pytest.raises(RuntimeError, match="a helper's disk is full"):
         build_site(Layout(golden), out, DAY + dt.timedelta(days=30), options=RunOptions(workers=2))
