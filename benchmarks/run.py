@@ -17,6 +17,7 @@ that machine noise hits every figure alike, each in a fresh process:
   costs, which on this machine moves from 50 to 600 µs a file within an hour;
 * ``itam site build`` cold (``--no-cache``) and after validate (from the
   cache), each into a new folder;
+* every folder these write is kept until the whole run ends (see ``Outputs``).
 * ``itam validate`` on the registry with findings, cold and unchanged;
 * with ``--peer``, at sizes up to 10,000: check-jsonschema on the same files
   with the same schemas, one invocation per kind. It resolves the schemas'
@@ -375,7 +376,36 @@ def _peer_groups(root: Path, out: Path) -> Path:
     return out
 
 
-def run_size(entities: int, work: Path, args: argparse.Namespace, itam: list[str]) -> Size:
+class Outputs:
+    """New folders for the steps that write (the site and its floor), all
+    removed when the run ends, none before.
+
+    On ext4 without a journal (this machine's disk) a new file skips every
+    inode freed in the last 60 to 300 seconds, one by one: removing the last
+    run's 10,000 pages just before a build made its 10,000 creates cost 3 to
+    8 s of system time instead of 1 (``perf``: ``recently_deleted`` under
+    ``__ext4_new_inode``). A runner of the pages workflow starts with no such
+    inodes, so no timed step follows a removal here.
+    """
+
+    def __init__(self, work: Path) -> None:
+        self.root = work / "outputs"
+        self.made = 0
+        if self.root.exists():  # what a killed run left
+            remove_tree(self.root)
+        self.root.mkdir(parents=True)
+
+    def new(self, what: str) -> Path:
+        self.made += 1
+        return self.root / f"{what}-{self.made}"
+
+    def remove(self) -> None:
+        remove_tree(self.root)
+
+
+def run_size(
+    entities: int, work: Path, args: argparse.Namespace, itam: list[str], outputs: Outputs
+) -> Size:
     """Generate the registries of one size and measure everything on them."""
     folder = work / str(entities)
     folder.mkdir(parents=True, exist_ok=True)
@@ -385,7 +415,6 @@ def run_size(entities: int, work: Path, args: argparse.Namespace, itam: list[str
     size.generated_s["findings"] = _registry(size.findings, entities, True, args.seed)
     files = sorted((size.clean / "registry").rglob("*.yaml"))
     size.files, size.bytes = len(files), sum(p.stat().st_size for p in files)
-    site = folder / "site"
     peer = Path(sys.executable).parent / "check-jsonschema"
     with_peer = args.peer and entities <= PEER_LIMIT
     if with_peer and not peer.is_file():
@@ -419,16 +448,20 @@ def run_size(entities: int, work: Path, args: argparse.Namespace, itam: list[str
             (
                 "write",
                 "write as many 10 KB files (site floor)",
-                lambda: _write_floor(folder / "floor", entities),
+                lambda: _write_floor(outputs.new(f"{entities}-floor"), entities),
             ),
             (
                 "site-cold",
                 "itam site build, cold",
-                lambda: _site(itam, size.clean, site, "--no-cache"),
+                lambda: _site(itam, size.clean, outputs.new(f"{entities}-site"), "--no-cache"),
             ),
             # After the runs above, as a workflow runs it after validate: the
             # files' analysis comes from the cache.
-            ("site", "itam site build, after validate", lambda: _site(itam, size.clean, site)),
+            (
+                "site",
+                "itam site build, after validate",
+                lambda: _site(itam, size.clean, outputs.new(f"{entities}-site")),
+            ),
             (
                 "findings-cold",
                 "itam validate, findings on 1/10, cold",
@@ -472,22 +505,16 @@ def _cold(validate: list[str], root: Path) -> Sample:
 
 
 def _write_floor(out: Path, files: int) -> Sample:
-    if out.exists():
-        remove_tree(out)
-    os.sync()
-    sample = measure([sys.executable, "-c", WRITE, out, str(files), str(PAGE_BYTES)])
-    remove_tree(out)
-    return sample
+    os.sync()  # the steps before it wrote: their writes are not this step's
+    return measure([sys.executable, "-c", WRITE, out, str(files), str(PAGE_BYTES)])
 
 
 def _site(itam: list[str], root: Path, out: Path, *options: str) -> Sample:
-    # Into a new folder, as the pages workflow builds on a fresh runner. The
-    # previous run's site goes first, untimed, and its writes are flushed:
-    # 100,000 pages still on their way to the disk slowed the next build by
-    # a fifth. (A rebuild into an existing site also removes the old one:
-    # docs/performance.md gives what that swap costs.)
-    if out.exists():
-        remove_tree(out)
+    # Into a new folder, as the pages workflow builds on a fresh runner, the
+    # earlier steps' writes flushed first: 100,000 pages still on their way
+    # to the disk slowed the next build by a fifth. (A rebuild into an
+    # existing site also removes the old one: docs/performance.md gives what
+    # that swap costs.)
     os.sync()
     command: list[str | Path] = [*itam, "site", "build", "--root", root, "--out", out]
     return measure([*command, "--as-of", AS_OF, *options])
@@ -794,13 +821,15 @@ def main(argv: list[str] | None = None) -> int:
     itam = _itam(args.itam)
     info = machine(itam)
     temporary = None
+    outputs: Outputs | None = None
     if args.workdir is None:
         temporary = tempfile.TemporaryDirectory(prefix="itam-bench-")
         work = Path(temporary.name)
     else:
         work = args.workdir.resolve()
     try:
-        sizes = [run_size(n, work, args, itam) for n in args.sizes]
+        outputs = Outputs(work)
+        sizes = [run_size(n, work, args, itam, outputs) for n in args.sizes]
         info["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
         print(text_report(sizes, info, args.repeat), end="")
         if args.json:
@@ -814,6 +843,8 @@ def main(argv: list[str] | None = None) -> int:
         print("run.py: interrupted", file=sys.stderr)
         return 130
     finally:
+        if outputs is not None:
+            outputs.remove()
         if temporary is not None:
             temporary.cleanup()
     return 0

@@ -233,6 +233,9 @@ def _runner(*args: str | Path, timeout: float = 900) -> subprocess.CompletedProc
 
 def test_runner_measures_everything_end_to_end(tmp_path: Path) -> None:
     out_json, out_md = tmp_path / "figures.json", tmp_path / "figures.md"
+    leftover = tmp_path / "work" / "outputs" / "200-site-1"  # as a killed run leaves it
+    leftover.mkdir(parents=True)
+    (leftover / "index.html").write_text("old", encoding="utf-8")
     done = _runner(
         *("--sizes", "200", "--repeat", "1", "--workdir", tmp_path / "work"),
         *("--json", out_json, "--markdown", out_md),
@@ -266,9 +269,9 @@ def test_runner_measures_everything_end_to_end(tmp_path: Path) -> None:
     assert measured["cold"]["note"] == ""
     assert size["ratios"]["findings_over_clean"] > 0
     assert size["ratios"]["site_over_write_floor"] > 0
-    # The floor's files are gone once measured.
-    assert not (tmp_path / "work" / "200" / "floor").exists()
-    assert (tmp_path / "work" / "200" / "site" / "index.html").is_file()
+    assert measured["site"]["exit_codes"] == measured["site-cold"]["exit_codes"] == [0]
+    # What the site and its floor wrote, and what a killed run left, is gone.
+    assert not (tmp_path / "work" / "outputs").exists()
     markdown = out_md.read_text(encoding="utf-8")
     assert "| measurement | median s |" in markdown
     assert "| itam validate, cold |" in markdown
