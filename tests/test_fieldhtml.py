@@ -5,8 +5,8 @@ from __future__ import annotations
 from itam.pointers import escape as pointer_token
 from itam.pointers import unescape
 from itam.sitegen.fieldhtml import fields_html
-from itam.sitegen.markup import badge, ref_link
-from itam.sitegen.pages import Badge, Page, Ref
+from itam.sitegen.markup import badge, cell, ref_link, table_rows
+from itam.sitegen.pages import Badge, Cell, Page, Ref
 
 VENDOR = Ref("bechtle", "Bechtle", "entities/bechtle.html")
 PERSON = Ref("EMP-1", "Ana <b>", "entities/EMP-1.html")
@@ -82,3 +82,25 @@ def test_the_filters_escape_every_part() -> None:
         '<a href="../entities/EMP-1.html">Ana &lt;b&gt;</a> <span class="id">EMP-1</span>'
     )
     assert str(ref_link(GONE, page)) == '<span class="unlinked">EMP-9</span>'
+
+
+def test_report_cells_escape_every_part_as_autoescaping_does() -> None:
+    page = Page("reports/audit.html", "Audit", "reports")
+    hostile = Cell('"><img src=x onerror=alert(1)>', "text")
+    rows = (
+        (Cell("LAP-1", "id", ref="entities/LAP-1.html"), hostile),
+        (
+            Cell("error", "severity", badge=Badge("<b>", "error")),
+            Cell("2031-06-30", "date", datetime="2031-06-30"),
+        ),
+    )
+    assert str(table_rows(rows, 2, page)) == (
+        '  <tr><td class="kind-id"><a href="../entities/LAP-1.html">LAP-1</a></td>'
+        '<td class="kind-text">&#34;&gt;&lt;img src=x onerror=alert(1)&gt;</td></tr>\n'
+        '  <tr><td class="kind-severity"><span class="badge tone-error">&lt;b&gt;</span></td>'
+        '<td class="kind-date"><time datetime="2031-06-30">2031-06-30</time></td></tr>\n'
+    )
+    assert str(cell(Cell("it's", "text"), page)) == "it&#39;s"
+    assert str(table_rows((), 4, page)) == (
+        '  <tr><td colspan="4" class="empty-row">Nothing to report.</td></tr>\n'
+    )
