@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from itam.derive import Derived
@@ -309,6 +310,7 @@ def _grouped(links: list[Any], ref_for: RefFor) -> list[LinkGroup]:
     return [LinkGroup(_field_label(field), tuple(refs)) for field, refs in groups.items()]
 
 
+@lru_cache(maxsize=1024)
 def _field_label(dotted: str) -> str:
     return " \u203a ".join(humanise(part) for part in dotted.split("."))
 

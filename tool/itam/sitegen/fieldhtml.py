@@ -83,14 +83,20 @@ def _ref_at(below: dict[str, _Node], key: str | int) -> Ref | None:
     return child.ref if child is not None else None
 
 
+@lru_cache(maxsize=4096)
+def _keys(pointer: str) -> tuple[str, ...]:
+    # The same few reference fields on every page of a kind: split once each.
+    return tuple(pointer_key(token) for token in pointer.split("/")[1:])
+
+
 def _tree(refs: Mapping[str, Ref]) -> _Node:
     # A page names some five entities among sixty values: walking this tree
     # beside the data spares building a JSON pointer for every value.
     top = _Node()
     for pointer, ref in refs.items():
         node = top
-        for token in pointer.split("/")[1:]:
-            node = node.below.setdefault(pointer_key(token), _Node())
+        for key in _keys(pointer):
+            node = node.below.setdefault(key, _Node())
         node.ref = ref
     return top
 
@@ -112,7 +118,8 @@ class _Drawer:
                     else ""
                 )
                 return f'<a href="{escape(self.root + ref.path)}">{text}</a>{hint}'
-            url = http_url(value)
+            # Most texts are not URLs: one look at the first letter rules them out.
+            url = http_url(value) if value[:1] in ("h", "H") else None
             if url is not None:
                 return (
                     f'<a class="external" href="{escape(url)}" rel="noopener noreferrer">{text}</a>'

@@ -44,9 +44,9 @@ class References:
     """The reference graph of a catalog under one set of schemas."""
 
     def __init__(self, catalog: Catalog, specs: dict[str, list[FieldSpec]]) -> None:
-        self.specs = specs
         self.incoming: dict[str, dict[str, Incoming]] = defaultdict(dict)
-        fields = {
+        # Each kind's reference fields, labelled once: ``outgoing`` runs for every page.
+        self.fields = fields = {
             kind: [(_label(spec), spec.tokens) for spec in kind_specs]
             for kind, kind_specs in specs.items()
         }
@@ -72,9 +72,8 @@ class References:
     def outgoing(self, entity: Entity) -> list[Link]:
         """Every id ``entity`` holds in a reference field, in schema order."""
         links = []
-        for spec in self.specs.get(entity.kind or "", ()):
-            label = _label(spec)
-            for pointer, value in values_at(entity.data, spec.tokens):
+        for label, tokens in self.fields.get(entity.kind or "", ()):
+            for pointer, value in values_at(entity.data, tokens):
                 if isinstance(value, str):
                     links.append(Link(label, pointer, value))
         return links
