@@ -320,3 +320,28 @@ def test_a_catastrophic_pattern_in_the_extensions_is_explained_at_once(tmp_path:
     [code] = [f for f in found if f.path == "/acme_code"]
     assert (code.rule, code.line) == ("schema.pattern", 4)
     assert code.message.endswith("write a's")
+
+
+def test_a_pattern_in_a_whole_schema_file_a_ref_names_is_matched_with_re2(tmp_path: Path) -> None:
+    # A $ref to a whole file that declares "$schema" once made python-jsonschema
+    # switch to its stock validator class, and Python's re, below that file.
+    from itam.schema_messages import schema_findings
+
+    shutil.copytree(PROJECT / "schemas", tmp_path / "schemas")
+    acme = {"$schema": "https://json-schema.org/draft/2020-12/schema", "pattern": "^(a+)+$"}
+    (tmp_path / "schemas" / "acme.schema.json").write_text(json.dumps(acme), encoding="utf-8")
+    path = tmp_path / "schemas" / "extensions.schema.json"
+    extensions = json.loads(path.read_text(encoding="utf-8"))
+    extensions["$defs"]["laptop"]["properties"]["acme_code"] = {"$ref": "acme.schema.json"}
+    path.write_text(json.dumps(extensions), encoding="utf-8")
+    laptop = SchemaSet(tmp_path / "schemas", tmp_path).kind("laptop")
+    assert laptop is not None
+    # 2**26 ways to split the a's: seconds for a backtracking engine.
+    source = b"id: LT-1\nkind: laptop\nname: L\nacme_code: " + b"a" * 26 + b"!\n"
+    doc = yamlsafe.load(source, "registry/LT-1.yaml")
+    assert doc.data is not None
+    start = time.perf_counter()
+    found = list(schema_findings(doc, "LT-1", doc.data, laptop))
+    assert time.perf_counter() - start < 1
+    [code] = [f for f in found if f.path == "/acme_code"]
+    assert (code.rule, code.line) == ("schema.pattern", 4)

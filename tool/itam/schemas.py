@@ -143,7 +143,7 @@ class SchemaSet:
             except SchemaError as exc:
                 raise ConfigError(schema_problem(exc), rel) from None
             self.documents[uri] = (rel, contents)
-            resources.append((uri, referencing.jsonschema.DRAFT202012.create_resource(contents)))
+            resources.append((uri, _resource(contents)))
         self.registry: referencing.Registry[Any] = referencing.Registry().with_resources(resources)
         self._by_kind: dict[str, KindSchema] = {}
         self._walkable: set[str] = set()
@@ -219,6 +219,21 @@ class SchemaSet:
             category = self.documents[uri][1].get("x-category", "other")
             groups.setdefault(str(category), []).append(name)
         return groups
+
+
+def _resource(contents: dict[str, Any]) -> Any:
+    """``contents`` as python-jsonschema resolves it from a ``$ref``.
+
+    Without its ``$schema`` when that names draft 2020-12: python-jsonschema
+    picks the class of a subschema that declares one by that URI, so a
+    ``$ref`` to a whole document (``entity.schema.json``) would leave our
+    validator class for the stock one, and with it RE2, the bounded
+    messages and the remembered lookups, for everything below. Our class is
+    draft 2020-12: nothing else changes.
+    """
+    if contents.get("$schema") == DRAFT:
+        contents = {key: value for key, value in contents.items() if key != "$schema"}
+    return referencing.jsonschema.DRAFT202012.create_resource(contents)
 
 
 def check_schema(contents: dict[str, Any]) -> None:
@@ -456,7 +471,7 @@ def standalone(contents: dict[str, Any], name: str, file: str) -> KindSchema:
     check_schema(contents)
     uri = contents.get("$id") or f"{BASE_URI}{name}"
     registry: referencing.Registry[Any] = referencing.Registry().with_resource(
-        uri, referencing.jsonschema.DRAFT202012.create_resource(contents)
+        uri, _resource(contents)
     )
     compiled = KindSchema(
         kind=name,
