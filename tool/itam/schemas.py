@@ -38,6 +38,7 @@ from itam import files
 from itam.errors import ConfigError
 from itam.limits import quote
 from itam.pointers import escape
+from itam.schema_refs import remembering
 from itam.schema_regex import SCHEMA_FORMATS, LinearValidator, is_regex, runnable
 
 jsonschema_rs: Any
@@ -185,7 +186,7 @@ class SchemaSet:
             found = KindSchema(
                 kind=name,
                 file=rel,
-                validator=LinearValidator(
+                validator=remembering(LinearValidator)(
                     contents, registry=self.registry, format_checker=self.format_checker
                 ),
                 unknown_hint="an organisation's own fields are declared in "
