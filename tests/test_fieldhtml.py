@@ -5,8 +5,17 @@ from __future__ import annotations
 from itam.pointers import escape as pointer_token
 from itam.pointers import unescape
 from itam.sitegen.fieldhtml import fields_html
-from itam.sitegen.markup import badge, cell, ref_link, table_rows
-from itam.sitegen.pages import Badge, Cell, Page, Ref
+from itam.sitegen.markup import (
+    badge,
+    cell,
+    fact_items,
+    history_rows,
+    links_from,
+    links_to,
+    ref_link,
+    table_rows,
+)
+from itam.sitegen.pages import Badge, Cell, Fact, HistoryRow, LinkGroup, Page, Ref
 
 VENDOR = Ref("bechtle", "Bechtle", "entities/bechtle.html")
 PERSON = Ref("EMP-1", "Ana <b>", "entities/EMP-1.html")
@@ -103,4 +112,36 @@ def test_report_cells_escape_every_part_as_autoescaping_does() -> None:
     assert str(cell(Cell("it's", "text"), page)) == "it&#39;s"
     assert str(table_rows((), 4, page)) == (
         '  <tr><td colspan="4" class="empty-row">Nothing to report.</td></tr>\n'
+    )
+
+
+def test_the_entity_page_lists_escape_every_part() -> None:
+    page = Page("entities/A.html", "A", "inventory")
+    hostile = '"><img src=x onerror=alert(1)>'
+    facts = (Fact("Warranty", hostile, note="<b>", tone="error"), Fact("Value", "GBP 1.00"))
+    assert str(fact_items(facts)) == (
+        '      <div class="fact tone-error"><dt>Warranty</dt><dd><span class="fact-value">'
+        "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;</span>"
+        ' <span class="fact-note">&lt;b&gt;</span></dd></div>\n'
+        '      <div class="fact"><dt>Value</dt><dd><span class="fact-value">GBP 1.00</span>'
+        "</dd></div>\n"
+    )
+    row = HistoryRow(
+        "2026-01-02", "2026-01-02T10:00:00+00:00", "<Ann>", "a" * 40, hostile, "created"
+    )
+    assert str(history_rows((row,))) == (
+        '    <tr><td class="date"><time datetime="2026-01-02T10:00:00+00:00">2026-01-02</time>'
+        f'</td><td>&lt;Ann&gt;</td><td class="mono"><span title="{"a" * 40}">{"a" * 12}</span>'
+        "</td><td>&#34;&gt;&lt;img src=x onerror=alert(1)&gt;</td><td>created</td></tr>\n"
+    )
+    assert str(links_to((LinkGroup("Owner <x>", (PERSON, GONE)),), page)) == (
+        '      <div><dt>Owner &lt;x&gt;</dt><dd><ul class="inline-list">'
+        '<li><a href="../entities/EMP-1.html">Ana &lt;b&gt;</a> <span class="id">EMP-1</span></li>'
+        '<li><span class="unlinked">EMP-9</span>'
+        ' <span class="tone-muted">(not in the registry)</span></li></ul></dd></div>\n'
+    )
+    assert str(links_from((LinkGroup("Audits \u203a By", (PERSON,), more=1200),), page)) == (
+        '      <div><dt>as audits \u203a by</dt><dd><ul class="inline-list">'
+        '<li><a href="../entities/EMP-1.html">Ana &lt;b&gt;</a> <span class="id">EMP-1</span></li>'
+        '<li class="tone-muted">and 1,200 more</li></ul></dd></div>\n'
     )

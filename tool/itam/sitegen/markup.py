@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from itam.sitegen.pages import Badge, Cell, Page, Ref
+from itam.sitegen.filters import number, short
+from itam.sitegen.pages import Badge, Cell, Fact, HistoryRow, LinkGroup, Page, Ref
 
 
 def badge(value: Badge) -> Markup:
@@ -82,4 +83,73 @@ def table_rows(rows: Sequence[Sequence[Cell]], columns: int, page: Page) -> Mark
     )
 
 
-FILTERS = {"badge": badge, "ref_link": ref_link, "cell": cell, "table_rows": table_rows}
+def fact_items(facts: Sequence[Fact]) -> Markup:
+    """The lines of an entity page's ``dl.facts``: a derived date or value each."""
+    out = []
+    for fact in facts:
+        tone = f" tone-{_text(fact.tone)}" if fact.tone else ""
+        note = f' <span class="fact-note">{_text(fact.note)}</span>' if fact.note else ""
+        out.append(
+            f'      <div class="fact{tone}"><dt>{_text(fact.label)}</dt><dd>'
+            f'<span class="fact-value">{_text(fact.value)}</span>{note}</dd></div>\n'
+        )
+    return Markup("".join(out))  # noqa: S704 - every part escaped
+
+
+def history_rows(rows: Sequence[HistoryRow]) -> Markup:
+    """The lines of an entity page's history table: a commit each."""
+    return Markup(  # noqa: S704 - every part escaped
+        "".join(
+            f'    <tr><td class="date"><time datetime="{_text(h.datetime)}">{_text(h.date)}</time>'
+            f'</td><td>{_text(h.author)}</td><td class="mono"><span title="{_text(h.commit)}">'
+            f"{_text(short(h.commit))}</span></td><td>{_text(h.subject)}</td>"
+            f"<td>{_text(h.change)}</td></tr>\n"
+            for h in rows
+        )
+    )
+
+
+def links_to(groups: Sequence[LinkGroup], page: Page) -> Markup:
+    """The lines of an entity page's "Refers to": the entities each field names."""
+    out = []
+    for group in groups:
+        items = "".join(
+            f"<li>{ref_link(ref, page)}"
+            + ("" if ref.path else ' <span class="tone-muted">(not in the registry)</span>')
+            + "</li>"
+            for ref in group.refs
+        )
+        out.append(
+            f'      <div><dt>{_text(group.field)}</dt><dd><ul class="inline-list">{items}'
+            "</ul></dd></div>\n"
+        )
+    return Markup("".join(out))  # noqa: S704 - every part escaped
+
+
+def links_from(groups: Sequence[LinkGroup], page: Page) -> Markup:
+    """The lines of an entity page's "Referred to by": who names it, by field."""
+    out = []
+    for group in groups:
+        items = "".join(f"<li>{ref_link(ref, page)}</li>" for ref in group.refs)
+        more = (
+            f'<li class="tone-muted">and {_text(number(group.more))} more</li>'
+            if group.more
+            else ""
+        )
+        out.append(
+            f'      <div><dt>as {_text(group.field.lower())}</dt><dd><ul class="inline-list">'
+            f"{items}{more}</ul></dd></div>\n"
+        )
+    return Markup("".join(out))  # noqa: S704 - every part escaped
+
+
+FILTERS = {
+    "badge": badge,
+    "ref_link": ref_link,
+    "cell": cell,
+    "table_rows": table_rows,
+    "fact_items": fact_items,
+    "history_rows": history_rows,
+    "links_to": links_to,
+    "links_from": links_from,
+}
