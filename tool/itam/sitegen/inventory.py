@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 from markupsafe import Markup
@@ -20,6 +19,7 @@ from markupsafe import Markup
 from itam.entities import Entity
 from itam.evaluation import Evaluation
 from itam.sitegen.entity import audited_entities
+from itam.sitegen.fieldhtml import escape
 from itam.sitegen.labels import SEVERITY_RANK, humanise, worst
 from itam.sitegen.locations import Locations
 from itam.sitegen.pages import Column, Filter, Option, Ref
