@@ -31,14 +31,15 @@ from itam.sitegen.labels import humanise
 from itam.sitegen.pages import Ref
 
 _html_escape = partial(_escape, quote=True)
-_special = re.compile("[&<>\"']").search
+special = re.compile("[&<>\"']").search
+"""Whether a text holds one of the characters HTML escapes (a match, or None)."""
 
 
 def escape(text: str) -> str:
     """``text`` with ``& < > " '`` escaped. Most values hold none of them, and a
     search is half the cost of five replacements; plain text, twice as fast as
     building a Markup object for each of the page's sixty values."""
-    return _html_escape(text) if _special(text) else text
+    return _html_escape(text) if special(text) else text
 
 
 def _is_money(value: Any) -> bool:

@@ -1,51 +1,50 @@
-"""The pieces of markup pages repeat by the thousand, drawn in Python.
+"""The pieces of markup pages repeat by the thousand, drawn in Python as filters.
 
-An entity page shows a badge or two and half a dozen links to other
-entities; a report page up to a thousand rows a table. As Jinja macros they
-cost 0.15 ms an entity page (a macro call builds its arguments and a new
-frame each time): 15 s of CPU for 100,000 pages, and half a second for the
-report pages of 10,000 entities. As filters they are one Python call each.
-Every text is escaped here with markupsafe, as autoescaping would (the same
-bytes); the result is Markup, so autoescaping leaves it alone.
+An entity page shows badges, a dozen derived facts, links to and from other
+entities and its history; a report page up to a thousand rows a table. As
+Jinja macros or loops they cost 0.15 ms an entity page for the macros alone
+(a macro call builds its arguments and a new frame each time; each ``{{ }}``
+builds a Markup object): 15 s of CPU for 100,000 pages, and half a second
+for the report pages of 10,000 entities. As filters they are one Python call
+each. Every text is escaped here as autoescaping would, with markupsafe (the
+same bytes), and only when it holds a character to escape; the result is
+Markup, so autoescaping leaves it alone.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
+from itam.sitegen.fieldhtml import special
 from itam.sitegen.filters import number, short
 from itam.sitegen.pages import Badge, Cell, Fact, HistoryRow, LinkGroup, Page, Ref
+
+
+def _text(text: str) -> str:
+    # Few texts hold a character to escape: a search costs a third of
+    # markupsafe's escape and the Markup object it builds.
+    return str(escape(text)) if special(text) else text
 
 
 def badge(value: Badge) -> Markup:
     """``<span class="badge tone-…">text</span>``: a state or severity, in words and colour."""
     return Markup(  # noqa: S704 - both parts escaped
-        f'<span class="badge tone-{escape(value.tone)}">{escape(value.text)}</span>'
+        f'<span class="badge tone-{_text(value.tone)}">{_text(value.text)}</span>'
     )
 
 
 def ref_link(ref: Ref, page: Page) -> Markup:
     """A link to ``ref``'s page (its label as text when it has none), followed
     by its id when the label is something else."""
-    label = escape(ref.label)
+    label = _text(ref.label)
     if ref.path is not None:
-        head = f'<a href="{escape(page.url(ref.path))}">{label}</a>'
+        head = f'<a href="{_text(page.url(ref.path))}">{label}</a>'
     else:
         head = f'<span class="unlinked">{label}</span>'
-    tail = f' <span class="id">{escape(ref.id)}</span>' if ref.label != ref.id else ""
+    tail = f' <span class="id">{_text(ref.id)}</span>' if ref.label != ref.id else ""
     return Markup(head + tail)  # noqa: S704 - every part escaped
-
-
-_special = re.compile("[&<>\"']").search
-
-
-def _text(text: str) -> str:
-    # A report's 80,000 cells hold few of these: a search costs a third of
-    # markupsafe's escape and the Markup object it builds.
-    return str(escape(text)) if _special(text) else text
 
 
 def _cell(cell: Cell, root: str) -> str:
