@@ -1,4 +1,4 @@
-"""A kind schema's ``$ref`` lookups, worked out once per schema set rather than per value.
+"""A kind schema's ``$ref`` lookups, worked out once per kind rather than per value.
 
 python-jsonschema resolves every ``$ref`` it meets again for each instance:
 it joins URIs, finds the resource and walks the JSON pointer. Explaining
