@@ -1,4 +1,4 @@
-"""An entity's recorded fields as HTML, and the badge and link filters of every entity page."""
+"""An entity's recorded fields as HTML, and the filters of ``itam.sitegen.markup``."""
 
 from __future__ import annotations
 

@@ -79,9 +79,10 @@ _LEAF = _Node()
 """Below a place no reference field is under: nothing to look up."""
 
 
-def _ref_at(below: dict[str, _Node], key: str | int) -> Ref | None:
-    child = below.get(str(key)) if below else None
-    return child.ref if child is not None else None
+def _child(node: _Node, key: str | int) -> _Node:
+    """The place below ``node`` at a key or list index."""
+    below = node.below
+    return below.get(str(key), _LEAF) if below else _LEAF
 
 
 @lru_cache(maxsize=4096)
@@ -137,15 +138,14 @@ class _Drawer:
     def value(self, value: Any, node: _Node, label: str) -> None:
         out = self.out
         if isinstance(value, dict) and not _is_money(value):
-            below = node.below
             out.append('<dl class="fields">\n')
             for key, item in value.items():
                 name = str(key)
                 out.append(_field_head(name))
                 if isinstance(item, dict | list):
-                    self.value(item, below.get(name, _LEAF), humanise(name))
+                    self.value(item, _child(node, name), humanise(name))
                 else:  # most values: drawn without a further call
-                    out.append(self.scalar(item, _ref_at(below, name)))
+                    out.append(self.scalar(item, _child(node, name).ref))
                 out.append("</dd></div>\n")
             out.append("</dl>")
         elif not isinstance(value, list):
@@ -159,17 +159,15 @@ class _Drawer:
             if not value:
                 out.append('<span class="tone-muted">none</span>')
                 return
-            below = node.below
             out.append('<ul class="inline-list">')
             for index, item in enumerate(value):
-                out.append(f"<li>{self.scalar(item, _ref_at(below, index))}</li>")
+                out.append(f"<li>{self.scalar(item, _child(node, index).ref)}</li>")
             out.append("</ul>")
         else:
-            below = node.below
             out.append('<ol class="items">\n')
             for index, item in enumerate(value):
                 out.append("<li>")
-                self.value(item, below.get(str(index), _LEAF) if below else _LEAF, label)
+                self.value(item, _child(node, index), label)
                 out.append("</li>\n")
             out.append("</ol>")
 
@@ -182,13 +180,12 @@ class _Drawer:
         out.append(f'<caption class="visually-hidden">{escape(label)}</caption>\n<thead><tr>')
         out.extend(map(_column_head, columns))
         out.append("</tr></thead>\n<tbody>\n")
-        below = node.below
         for index, item in enumerate(items):
-            row = below.get(str(index), _LEAF).below if below else _LEAF.below
+            row = _child(node, index)
             out.append("<tr>")
             for c in columns:
                 if c in item:
-                    out.append(f"<td>{self.scalar(item[c], _ref_at(row, c))}</td>")
+                    out.append(f"<td>{self.scalar(item[c], _child(row, c).ref)}</td>")
                 else:
                     out.append("<td></td>")
             out.append("</tr>\n")
