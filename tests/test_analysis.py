@@ -13,9 +13,11 @@ from itam.analysis import RunOptions, pool
 from itam.analysis.cache import DATABASE
 from itam.cli.options import ProgressLine
 from itam.evaluation import evaluate
+from itam.judge import Analyser
 from itam.layout import Layout
+from itam.policy.load import load_config
 from itam.reporters import REPORTERS
-from tests.conftest import AS_OF, LT1, LT2, Validate, copy_registry, edit, git
+from tests.conftest import AS_OF, LT1, LT2, PROJECT, Validate, copy_registry, edit, git
 
 CACHE = ".itam-cache"
 
@@ -271,3 +273,23 @@ def test_pull_request_mode_gives_the_same_marks_from_the_cache(
             "SELECT count(*) FROM runs WHERE hex(substr(key, 1, 4)) = '62617365'"
         ).fetchone()
     assert bases == 1
+
+
+def test_a_second_revision_in_one_run_keeps_the_first_in_the_cache(tmp_path: Path) -> None:
+    """Pull-request mode analyses the head's files, then the base's: storing
+    the base's few own files must not drop the head's from the cache (once
+    it holds more than 1,000 entries, those no run names are dropped)."""
+    schemas, _ = load_config(Layout(PROJECT))
+    head = {
+        f"registry/people/P-{i:04}.yaml": f"id: P-{i:04}\nkind: person\nname: P {i}\n".encode()
+        for i in range(1200)
+    }
+    base = {**head, "registry/people/P-0000.yaml": b"id: P-0000\nkind: person\nname: Old\n"}
+    options = RunOptions(cache=tmp_path / CACHE, workers=1)
+    run = Analyser(schemas, options, "schemas")
+    run.many(head)
+    run.many(base)
+    again = Analyser(schemas, options, "schemas")
+    again.many(head)
+    assert again.cache is not None
+    assert (again.cache.hits, again.cache.misses) == (len(head), 0)

@@ -75,6 +75,9 @@ class Analyser:
         if self.options.cache is not None:
             self.cache = AnalysisCache(self.options.cache, schemas_digest)
         self._seen: dict[tuple[str, bytes], FileResult] = {}
+        # Every cache key this run has named: what the cache must keep (in
+        # pull-request mode, the head's files and the base's).
+        self._live: set[bytes] = set()
 
     @property
     def workers(self) -> int:
@@ -108,6 +111,7 @@ class Analyser:
         cached: dict[bytes, Result] = {}
         if self.cache is not None:
             keys = [self.cache.key(rel, source) for rel, source in todo]
+            self._live.update(keys)
             cached = self.cache.lookup(keys)
         missing = [i for i, key in enumerate(keys) if key not in cached] if keys else None
         work = todo if missing is None else [todo[i] for i in missing]
@@ -121,7 +125,7 @@ class Analyser:
             return fresh
         for i, result in zip(missing, fresh, strict=True):
             cached[keys[i]] = result
-        self.cache.store({keys[i]: cached[keys[i]] for i in missing}, set(keys))
+        self.cache.store({keys[i]: cached[keys[i]] for i in missing}, self._live)
         return [cached[key] for key in keys]
 
 
