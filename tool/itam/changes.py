@@ -6,6 +6,7 @@ an id change, not a deletion and an addition.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from itam.entities import Catalog, Entity
@@ -76,6 +77,11 @@ def _serial(entity: Entity) -> str | None:
     return value.strip().casefold() if isinstance(value, str) and value.strip() else None
 
 
+def changed_files(base: Mapping[str, bytes], head: Mapping[str, bytes]) -> set[str]:
+    """The files added, edited or deleted from ``base`` to ``head``."""
+    return {path for path in base.keys() | head.keys() if base.get(path) != head.get(path)}
+
+
 def compare(
     base: Catalog,
     head: Catalog,
@@ -85,11 +91,7 @@ def compare(
 ) -> ChangeSet:
     """The changes from ``base`` to ``head``."""
     result = ChangeSet(base=label)
-    result.changed_files = {
-        path
-        for path in base_files.keys() | head_files.keys()
-        if base_files.get(path) != head_files.get(path)
-    }
+    result.changed_files = changed_files(base_files, head_files)
     paired: set[int] = set()
     for entity_id in sorted(base.by_id.keys() | head.by_id.keys()):
         old = base.get(entity_id)

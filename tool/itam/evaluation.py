@@ -44,8 +44,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from itam.analysis import RunOptions
-from itam.assess import Judged, assess
-from itam.changes import ChangeSet, compare
+from itam.assess import Judged, assess, reassess
+from itam.changes import ChangeSet, changed_files, compare
 from itam.derive import Derived
 from itam.entities import Catalog, Entity
 from itam.errors import ConfigError
@@ -201,11 +201,16 @@ def _worktree(
     schemas: SchemaSet,
     policy: Policy,
     options: RunOptions,
+    remember: bytes | None = None,
 ) -> Evaluation:
+    """The work tree judged; with ``remember``, its judgement is kept in the
+    cache under that key, as a base for pull requests to come."""
     blobs = config_blobs(layout)
     analyser = Analyser(schemas, options, _schemas_digest(blobs))
     head = assess(snapshot, analyser.many, schemas, policy, as_of, analyser.workers)
     findings = engine.finalize(head.findings, head.catalog, policy, as_of)
+    if remember is not None:
+        _remember(options, remember, {finding_key(f) for f in findings}, head.whole)
     return _evaluation(layout, as_of, head, policy, schemas, findings, _digest(blobs))
 
 
@@ -225,7 +230,7 @@ def report_of(layout: Layout, as_of: dt.date, options: RunOptions) -> Report:
         with _gc_paused():
             schemas, policy = load_config(layout)
             _require_lifecycles(policy)
-            judged = _worktree(layout, as_of, snapshot, schemas, policy, options)
+            judged = _worktree(layout, as_of, snapshot, schemas, policy, options, key)
         report = judged.report()
         runs.remember(options.cache, key, report)
     return report
@@ -334,28 +339,25 @@ def _judge_base(
     schemas: SchemaSet,
     policy: Policy,
     as_of: dt.date,
-    config: dict[str, str],
+    key: bytes,
 ) -> tuple[Catalog, set[FindingKey]]:
-    """The base's entities and the keys of its findings under the head's rules.
-
-    Classifying needs only which findings the base had; they are remembered
-    in the cache under a key of the base's files, the head's rules and the
-    date, so the next push on the same base judges the head alone.
-    """
-    from itam.analysis import runs
-
-    cache = analyser.options.cache
-    key = runs.run_key(snapshot.files, snapshot.findings, config, as_of)
-    before = runs.recall_keys(cache, key) if cache is not None else None
-    if before is not None:
-        results = analyser.many(dict(sorted(snapshot.files.items())))
-        return Catalog(r.entity for r in results.values() if r.entity is not None), before
+    """The base's entities and the keys of its findings under the head's rules,
+    judged in full and remembered in the cache under ``key`` (see ``_compare``)."""
     base = assess(snapshot, analyser.many, schemas, policy, as_of, analyser.workers)
     findings = engine.finalize(base.findings, base.catalog, policy, as_of)
     before = {finding_key(f) for f in findings}
-    if cache is not None:
-        runs.remember_keys(cache, key, before)
+    _remember(analyser.options, key, before, base.whole)
     return base.catalog, before
+
+
+def _remember(
+    options: RunOptions, key: bytes, before: set[FindingKey], whole: list[Finding]
+) -> None:
+    """Keep a revision judged in full, for pull requests to come on it."""
+    from itam.analysis import runs
+
+    if options.cache is not None:
+        runs.remember_judgement(options.cache, key, runs.Judgement(before, whole))
 
 
 def _compare(
@@ -382,8 +384,32 @@ def _compare(
 
     # Judged by the head's schemas: one analysis serves both revisions.
     analyser = Analyser(schemas, options, _schemas_digest(head_config))
-    head = assess(head_snapshot, analyser.many, schemas, policy, as_of, analyser.workers)
-    base_catalog, before = _judge_base(base_snapshot, analyser, schemas, policy, as_of, head_config)
+    # The base judged by the head's rules, as of the same date, is remembered
+    # under a key of those: the next push on the same base, or another pull
+    # request on it (main, judged by the nightly run), judges again only what
+    # its change can affect.
+    from itam.analysis import runs
+
+    key = runs.run_key(base_snapshot.files, base_snapshot.findings, head_config, as_of)
+    remembered = runs.recall_judgement(options.cache, key) if options.cache is not None else None
+    if remembered is None:
+        head = assess(head_snapshot, analyser.many, schemas, policy, as_of, analyser.workers)
+        base_catalog, before = _judge_base(base_snapshot, analyser, schemas, policy, as_of, key)
+    else:
+        base_results = analyser.many(dict(sorted(base_snapshot.files.items())))
+        base_catalog = Catalog(r.entity for r in base_results.values() if r.entity is not None)
+        changed = changed_files(base_snapshot.files, head_snapshot.files)
+        head = reassess(
+            head_snapshot,
+            analyser.many,
+            schemas,
+            policy,
+            as_of,
+            base_catalog,
+            remembered.whole,
+            changed,
+        )
+        before = remembered.keys
     changes = compare(
         base_catalog, head.catalog, base_snapshot.files, head_snapshot.files, merge_base.hexsha
     )

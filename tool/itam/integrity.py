@@ -8,7 +8,7 @@ checks as ours.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from functools import partial
 
 from itam.entities import Catalog, Entity
@@ -35,16 +35,66 @@ def _at(entity: Entity, rule: str, pointer: str, message: str) -> Finding:
     return entity.finding(rule, Severity.ERROR, pointer, message)
 
 
-def check(catalog: Catalog, schemas: SchemaSet) -> Iterator[Finding]:
-    """All integrity findings, in no particular order."""
-    yield from _file_names(catalog)
-    yield from _duplicate_ids(catalog)
-    yield from _references(catalog, schemas)
-    yield from _uniqueness(catalog, schemas)
+def check(
+    catalog: Catalog,
+    schemas: SchemaSet,
+    only: Container[str] | None = None,
+    unique: UniqueIndex | None = None,
+) -> Iterator[Finding]:
+    """All integrity findings, in no particular order; with ``only``, those
+    on the entities of these files alone (each still judged against the
+    whole catalog). ``unique`` is the catalog's ``unique_index``, if built."""
+    chosen = catalog.entities if only is None else [e for e in catalog if e.file in only]
+    yield from _file_names(chosen)
+    yield from _duplicate_ids(catalog, only)
+    yield from _references(chosen, catalog, schemas)
+    yield from _uniqueness(unique_index(catalog, schemas) if unique is None else unique, only)
 
 
-def _file_names(catalog: Catalog) -> Iterator[Finding]:
+UniqueIndex = dict[tuple[str, str], list[tuple[Entity, str, str]]]
+"""(namespace, compared value) → (entity, pointer, value) of each holder, in file order."""
+
+_Specs = list[tuple[tuple[str, ...], str, Callable[[str], str]]]
+
+
+def unique_index(catalog: Catalog, schemas: SchemaSet) -> UniqueIndex:
+    """Every unique value the registry holds (serial, asset tag, MAC and any
+    ``x-unique`` field), with its holders."""
+    seen: UniqueIndex = defaultdict(list)
+    specs_of: dict[str | None, _Specs] = {}
     for entity in catalog:
+        specs = specs_of.get(entity.kind)
+        if specs is None:
+            specs = specs_of[entity.kind] = _unique_specs(entity.kind, schemas)
+        for tokens, namespace, normalise in specs:
+            for pointer, value in values_at(entity.data, tokens):
+                if isinstance(value, str) and value.strip():
+                    seen[namespace, normalise(value)].append((entity, pointer, value))
+    return seen
+
+
+def unique_values(entity: Entity, schemas: SchemaSet) -> Iterator[tuple[str, str]]:
+    """(namespace, compared value) of each unique field the entity fills."""
+    for tokens, namespace, normalise in _unique_specs(entity.kind, schemas):
+        for _, value in values_at(entity.data, tokens):
+            if isinstance(value, str) and value.strip():
+                yield namespace, normalise(value)
+
+
+def _unique_specs(kind: str | None, schemas: SchemaSet) -> _Specs:
+    """(tokens, namespace, how values compare) of each unique field of ``kind``."""
+    schema = schemas.kind(kind) if kind else None
+    if schema is None:
+        return []
+    return [
+        (spec.tokens, namespace, _NORMALISE.get(namespace, str.strip))
+        for spec in schema.unique
+        for namespace in spec.value
+    ]
+
+
+def _file_names(entities: Iterable[Entity]) -> Iterator[Finding]:
+    for entity in entities:
         if entity.id is not None and entity.id != entity.stem:
             yield _at(
                 entity,
@@ -55,7 +105,7 @@ def _file_names(catalog: Catalog) -> Iterator[Finding]:
             )
 
 
-def _duplicate_ids(catalog: Catalog) -> Iterator[Finding]:
+def _duplicate_ids(catalog: Catalog, only: Container[str] | None) -> Iterator[Finding]:
     owners: dict[str, list[Entity]] = defaultdict(list)
     for entity in catalog:
         if entity.id is not None:
@@ -64,6 +114,8 @@ def _duplicate_ids(catalog: Catalog) -> Iterator[Finding]:
         if len(group) < 2:
             continue
         for entity in group:
+            if only is not None and entity.file not in only:
+                continue
             others = ", ".join(o.file for o in group if o is not entity)
             yield _at(
                 entity,
@@ -74,7 +126,9 @@ def _duplicate_ids(catalog: Catalog) -> Iterator[Finding]:
             )
 
 
-def _references(catalog: Catalog, schemas: SchemaSet) -> Iterator[Finding]:
+def _references(
+    entities: Iterable[Entity], catalog: Catalog, schemas: SchemaSet
+) -> Iterator[Finding]:
     ids_of_kind: dict[str | None, list[str]] = defaultdict(list)
     for known_id, known in sorted(catalog.by_id.items()):
         ids_of_kind[known.kind].append(known_id)
@@ -87,7 +141,7 @@ def _references(catalog: Catalog, schemas: SchemaSet) -> Iterator[Finding]:
             ordered = wanted_ids[kinds] = sorted(i for k in kinds for i in ids_of_kind[k])
         return did_you_mean_sorted(value, ordered)
 
-    for entity in catalog:
+    for entity in entities:
         schema = schemas.kind(entity.kind) if entity.kind else None
         if schema is None:
             continue
@@ -146,23 +200,14 @@ def _wrong_kind(field: str, wanted: str, value: str, kind: str | None) -> str:
     return f"{field}: {quote(value)} is a {kind}, not a {wanted}"
 
 
-def _uniqueness(catalog: Catalog, schemas: SchemaSet) -> Iterator[Finding]:
-    seen: dict[tuple[str, str], list[tuple[Entity, str, str]]] = defaultdict(list)
-    for entity in catalog:
-        schema = schemas.kind(entity.kind) if entity.kind else None
-        if schema is None:
-            continue
-        for spec in schema.unique:
-            for namespace in spec.value:
-                normalise = _NORMALISE.get(namespace, str.strip)
-                for pointer, value in values_at(entity.data, spec.tokens):
-                    if isinstance(value, str) and value.strip():
-                        seen[namespace, normalise(value)].append((entity, pointer, value))
+def _uniqueness(seen: UniqueIndex, only: Container[str] | None) -> Iterator[Finding]:
     for (namespace, _), holders in seen.items():
         if len({id(e) for e, _, _ in holders}) < 2:
             continue
         label = _UNIQUE_NAMES.get(namespace, namespace)
         for entity, pointer, value in holders:
+            if only is not None and entity.file not in only:
+                continue
             others = ", ".join(
                 f"{o.id or o.file} ({o.file})" for o, _, _ in holders if o is not entity
             )

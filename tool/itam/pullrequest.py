@@ -9,6 +9,10 @@ is marked:
   a file it changed;
 * ``base``: on the base already, on an untouched entity: it does not block; the
   nightly run owns it.
+
+The base judged in full is remembered in the cache (``itam.analysis.runs``);
+with it, the head's whole-registry rules judge again only the entities the
+change can affect (``itam.affected``), and the rest keep the base's findings.
 """
 
 from __future__ import annotations

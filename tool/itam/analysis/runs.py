@@ -17,12 +17,14 @@ import hashlib
 import sqlite3
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from itam.analysis.cache import DATABASE, tool_digest
 from itam.analysis.encode import Unreadable, decode_final, decode_json, encode_final, encode_json
 from itam.findings import Finding, Severity
+from itam.pullrequest import FindingKey
 from itam.report import Report, RuleNote
 
 _TABLE = (
@@ -43,7 +45,8 @@ def run_key(
         digest.update(f"{path}\0{blob}\0".encode("utf-8", "surrogateescape"))
     for finding in refused:
         digest.update(repr(encode_final(finding)).encode("utf-8", "surrogateescape") + b"\0")
-    for rel, source in files.items():
+    # In path order: a work tree and a commit list their files differently.
+    for rel, source in sorted(files.items()):
         digest.update(rel.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(len(source).to_bytes(8, "little"))
         digest.update(source)
@@ -141,26 +144,41 @@ def _decode(text: Any, root: Path) -> Report:
     )
 
 
-def recall_keys(folder: Path, key: bytes) -> set[tuple[str, str, str, str]] | None:
-    """The finding keys of a base revision remembered under ``key``, or None."""
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """What a later pull request needs of a revision judged in full: the keys
+    of its final findings (to classify a head's findings against) and its
+    whole-registry findings before waivers (the integrity and policy ones),
+    which a head judges again only for the entities its change can affect."""
+
+    keys: set[FindingKey]
+    whole: list[Finding]
+
+
+def recall_judgement(folder: Path, key: bytes) -> Judgement | None:
+    """The judgement of a revision remembered under ``key``, or None."""
     text = _load(folder, b"base" + key)
     try:
         value = None if text is None else decode_json(text)
+        if not isinstance(value, dict):
+            return None
+        items, whole = value.get("keys"), value.get("whole")
+        if not isinstance(items, list) or not isinstance(whole, list):
+            return None
+        keys = set()
+        for item in items:
+            if not isinstance(item, list) or len(item) != 4:
+                return None
+            if not all(isinstance(x, str) for x in item):
+                return None
+            keys.add((item[0], item[1], item[2], item[3]))
+        return Judgement(keys, [decode_final(f) for f in whole])
     except Unreadable:
         return None
-    if not isinstance(value, list):
-        return None
-    keys = set()
-    for item in value:
-        if not isinstance(item, list) or len(item) != 4:
-            return None
-        if not all(isinstance(x, str) for x in item):
-            return None
-        keys.add((item[0], item[1], item[2], item[3]))
-    return keys
 
 
-def remember_keys(folder: Path, key: bytes, keys: set[tuple[str, str, str, str]]) -> None:
-    """Keep a base revision's finding keys: the next push of a pull request
-    on the same base (or another pull request on it) need not judge it again."""
-    _store(folder, b"base" + key, encode_json(sorted(keys)))
+def remember_judgement(folder: Path, key: bytes, judgement: Judgement) -> None:
+    """Keep a revision's judgement: the next push of a pull request on it as
+    base (or another pull request on it) need not judge it again."""
+    value = {"keys": sorted(judgement.keys), "whole": [encode_final(f) for f in judgement.whole]}
+    _store(folder, b"base" + key, encode_json(value))

@@ -33,6 +33,9 @@ class Check:
     examples_as_of: ClassVar[str | None] = None
     # Change rules compare with the base of a pull request and run only then.
     needs_base: ClassVar[bool] = False
+    # Whether one finding reads every entity the rule selects (one finding
+    # per group of assets): such a rule is never judged on a part of them.
+    reads_selection: ClassVar[bool] = False
 
     @classmethod
     def params_schema(cls) -> dict[str, Any]:

@@ -32,7 +32,7 @@ class _SupportCheck(Check):
 
     def supports(self, ctx: Context, rule: Rule) -> Iterator[tuple[Entity, Support]]:
         for entity in ctx.select(rule):
-            for item in ctx.derived(entity).software:
+            for item in ctx.software(entity):
                 if item.source == self.source:
                     yield entity, item
 
@@ -95,6 +95,8 @@ class _EolApproaching(_SupportCheck):
 
 
 class _Unmatched(_SupportCheck):
+    reads_selection = True
+
     def run(self, ctx: Context, rule: Rule) -> Iterator[Finding]:
         # One finding per distinct software, on the first asset (in file
         # order) that records it: one mapping entry fixes them all.

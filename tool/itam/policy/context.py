@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from typing import Any
 
 from itam.changes import ChangeSet
@@ -11,7 +12,7 @@ from itam.derive import Derived, derive
 from itam.entities import Catalog, Entity
 from itam.findings import Finding
 from itam.policy.model import Depreciation, MaintenanceType, Policy, Rule, Selector, State
-from itam.support import Memo, match_software
+from itam.support import Memo, Support, match_software
 
 
 class Context:
@@ -30,6 +31,9 @@ class Context:
         # In pull-request mode, what the change did (for the change checks);
         # set once the change is known, after the revision was judged.
         self.changes = changes
+        # Set by ``only``: a pull request judges again what its change can
+        # affect, and nothing else (``itam.affected``).
+        self.restricted: Container[str] | None = None
         self._derived: dict[int, Derived] = {}
         self._ancestors: dict[str, frozenset[str]] = {}
         # Many rules share a selector; each selection is computed once.
@@ -49,24 +53,43 @@ class Context:
         """The entity's derived values as of the run's date, computed once."""
         found = self._derived.get(id(entity))
         if found is None:
-            model_id = entity.get("model")
-            model = self.catalog.get(model_id) if isinstance(model_id, str) else None
             found = self._derived[id(entity)] = derive(
                 entity,
                 self.as_of,
-                model=model,
+                model=self._model(entity),
                 audit_interval=self.audit_interval(entity),
                 plan=self.depreciation(entity),
                 schedules=self.maintenance_schedules(entity),
-                software=match_software(
-                    entity,
-                    model if model is not None and model.kind == "model" else None,
-                    self.policy.software,
-                    self.policy.reference,
-                    self._software,
-                ),
+                software=self.software(entity),
             )
         return found
+
+    def software(self, entity: Entity) -> tuple[Support, ...]:
+        """The operating system and firmware the entity records, each matched
+        to a release (``derived(entity).software``, without the rest)."""
+        found = self._derived.get(id(entity))
+        if found is not None:
+            return found.software
+        model = self._model(entity)
+        return match_software(
+            entity,
+            model if model is not None and model.kind == "model" else None,
+            self.policy.software,
+            self.policy.reference,
+            self._software,
+        )
+
+    def _model(self, entity: Entity) -> Entity | None:
+        model_id = entity.get("model")
+        return self.catalog.get(model_id) if isinstance(model_id, str) else None
+
+    def only(self, files: Container[str]) -> Context:
+        """This context with its rules selecting among the entities of
+        ``files`` alone; lookups and derived values are shared with it."""
+        view = copy.copy(self)
+        view.restricted = files
+        view._selected = {}
+        return view
 
     def locations_of(self, entity: Entity) -> frozenset[str]:
         """The entity's location and every location that contains it."""
@@ -124,7 +147,10 @@ class Context:
                 if selector.kinds is not None
                 else self.catalog.entities
             )
-            found = self._selected[selector] = [e for e in pool if self.matches(selector, e)]
+            only = self.restricted
+            found = self._selected[selector] = [
+                e for e in pool if (only is None or e.file in only) and self.matches(selector, e)
+            ]
         return iter(found)
 
     def audit_interval(self, entity: Entity) -> int | None:
