@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from itam import integrity
 from itam.affected import affected
@@ -24,6 +25,9 @@ from itam.policy.context import Context
 from itam.policy.model import Policy
 from itam.schemas import SchemaSet
 from itam.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from itam.analysis.runs import Judgement
 
 SIDE_BY_SIDE = 2 * MIN_FILES_PER_WORKER
 """Entities from which a forked process for the integrity rules pays for itself."""
@@ -58,7 +62,7 @@ def assess(
     """Loader, schema, integrity and policy findings of ``snapshot``; with two
     ``workers`` or more, the integrity and the policy rules of a large
     registry run side by side."""
-    findings, catalog = _gather(snapshot, analyse)
+    findings, catalog = gather(snapshot, analyse)
     context = Context(catalog, policy, as_of)
     # Independent of each other, both over the whole catalog: on a second
     # core, the integrity rules cost nothing (7 s of 40 at 100,000 entities).
@@ -78,20 +82,21 @@ def reassess(
     policy: Policy,
     as_of: dt.date,
     base: Catalog,
-    base_whole: list[Finding],
+    judged: Judgement,
     changed: set[str],
 ) -> Judged:
-    """``assess`` of a head revision, given its base judged by the same rules:
-    the whole-registry rules judge again only the entities the change can
-    affect (``itam.affected``); every other entity keeps its base findings.
-    ``changed`` holds the registry files the change added, edited or deleted."""
-    findings, catalog = _gather(snapshot, analyse)
+    """``assess`` of a head revision, given its base ``judged`` by the same
+    rules: the whole-registry rules judge again only the entities the change
+    can affect (``itam.affected``); every other entity keeps its base
+    findings. ``changed`` holds the registry files the change added, edited
+    or deleted."""
+    findings, catalog = gather(snapshot, analyse)
     unique = integrity.unique_index(catalog, schemas)
-    again = affected(base, catalog, changed, schemas, base_whole, unique)
+    again = affected(base, catalog, changed, schemas, judged.whole, unique)
     full = engine.whole_selection_rules(policy)
     kept = [
         f
-        for f in base_whole
+        for f in judged.whole
         if f.file not in again and f.file not in changed and f.rule not in full
     ]
     context = Context(catalog, policy, as_of)
@@ -103,8 +108,8 @@ def reassess(
     return Judged(snapshot, catalog, context, findings + whole, whole)
 
 
-def _gather(snapshot: Snapshot, analyse: Analyse) -> tuple[list[Finding], Catalog]:
-    """The loader's and the schemas' findings, and the catalog of entities."""
+def gather(snapshot: Snapshot, analyse: Analyse) -> tuple[list[Finding], Catalog]:
+    """The loader's and the schemas' findings of ``snapshot``, and its catalog."""
     findings = list(snapshot.findings)
     entities = []
     for result in analyse(dict(sorted(snapshot.files.items()))).values():

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from itam.analysis import RunOptions
-from itam.assess import Judged, assess, reassess
+from itam.assess import Judged, assess, gather, reassess
 from itam.changes import ChangeSet, changed_files, compare
 from itam.derive import Derived
 from itam.entities import Catalog, Entity
@@ -396,18 +396,10 @@ def _compare(
         head = assess(head_snapshot, analyser.many, schemas, policy, as_of, analyser.workers)
         base_catalog, before = _judge_base(base_snapshot, analyser, schemas, policy, as_of, key)
     else:
-        base_results = analyser.many(dict(sorted(base_snapshot.files.items())))
-        base_catalog = Catalog(r.entity for r in base_results.values() if r.entity is not None)
+        base_catalog = gather(base_snapshot, analyser.many)[1]
         changed = changed_files(base_snapshot.files, head_snapshot.files)
         head = reassess(
-            head_snapshot,
-            analyser.many,
-            schemas,
-            policy,
-            as_of,
-            base_catalog,
-            remembered.whole,
-            changed,
+            head_snapshot, analyser.many, schemas, policy, as_of, base_catalog, remembered, changed
         )
         before = remembered.keys
     changes = compare(
