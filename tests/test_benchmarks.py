@@ -253,6 +253,7 @@ def test_runner_measures_everything_end_to_end(tmp_path: Path) -> None:
         "cold",
         "warm",
         "base",
+        "base-again",
         "write",
         "site-cold",
         "site",
