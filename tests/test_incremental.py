@@ -339,3 +339,34 @@ def test_a_change_two_references_away_is_judged_again(
     gone = inspected(before) - inspected(expected)
     assert gone
     assert all(f is not None and "/hardware/" in f for f in gone)
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "not json",
+        '{"keys": [], "whole": [["only", "a", "few", "fields"]]}',
+        '{"keys": "none", "whole": []}',
+        '[["a", "b", "c", "d"]]',  # what an earlier version kept there
+    ],
+)
+def test_a_judgement_that_does_not_decode_is_judged_afresh(
+    grown: Path, tmp_path: Path, stored: str, counted: list[int]
+) -> None:
+    root = tmp_path / "registry"
+    shutil.copytree(grown, root)
+    layout, as_of = Layout.at(root), DATES[0]
+    cache = RunOptions(cache=root / ".itam-cache", workers=1)
+    report_of(layout, as_of, cache)
+    with contextlib.closing(sqlite3.connect(root / ".itam-cache" / DATABASE)) as db, db:
+        changed = db.execute(
+            "UPDATE runs SET value = ? WHERE substr(key, 1, 4) = X'62617365'", (stored,)
+        ).rowcount
+    assert changed == 1
+    laptop = next((root / "registry" / "hardware" / "laptops").glob("*.yaml"))
+    laptop.write_text(laptop.read_text(encoding="utf-8").replace("serial:", "serial: X"))
+    judged = evaluate(layout, as_of, Revisions("main"), options=cache).report()
+    full = RunOptions(cache=None, workers=1)
+    expected = evaluate(layout, as_of, Revisions("main"), options=full).report()
+    assert _comparable(judged) == _comparable(expected)
+    assert counted == []  # judged in full, not from what did not decode
