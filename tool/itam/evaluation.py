@@ -58,7 +58,7 @@ from itam.policy.context import Context
 from itam.policy.diff import describe_policy_changes
 from itam.policy.load import load_config
 from itam.policy.model import Policy
-from itam.pullrequest import FindingKey, Revisions, classify, finding_key
+from itam.pullrequest import Revisions, classify, finding_key
 from itam.report import Report, RuleNote, Transition
 from itam.rules import catalogue
 from itam.schemas import SchemaSet
@@ -74,6 +74,7 @@ from itam.snapshot import (
 if TYPE_CHECKING:
     import git
 
+    from itam.analysis.runs import Judgement
     from itam.gitsource import GitView
 
 
@@ -210,7 +211,9 @@ def _worktree(
     head = assess(snapshot, analyser.many, schemas, policy, as_of, analyser.workers)
     findings = engine.finalize(head.findings, head.catalog, policy, as_of)
     if remember is not None:
-        _remember(options, remember, {finding_key(f) for f in findings}, head.whole)
+        from itam.analysis.runs import Judgement
+
+        _remember(options, remember, Judgement({finding_key(f) for f in findings}, head.whole))
     return _evaluation(layout, as_of, head, policy, schemas, findings, _digest(blobs))
 
 
@@ -340,24 +343,24 @@ def _judge_base(
     policy: Policy,
     as_of: dt.date,
     key: bytes,
-) -> tuple[Catalog, set[FindingKey]]:
-    """The base's entities and the keys of its findings under the head's rules,
-    judged in full and remembered in the cache under ``key`` (see ``_compare``)."""
+) -> tuple[Catalog, Judgement]:
+    """The base's entities and its judgement under the head's rules, judged
+    in full and remembered in the cache under ``key`` (see ``_compare``)."""
+    from itam.analysis import runs
+
     base = assess(snapshot, analyser.many, schemas, policy, as_of, analyser.workers)
     findings = engine.finalize(base.findings, base.catalog, policy, as_of)
-    before = {finding_key(f) for f in findings}
-    _remember(analyser.options, key, before, base.whole)
-    return base.catalog, before
+    judged = runs.Judgement({finding_key(f) for f in findings}, base.whole)
+    _remember(analyser.options, key, judged)
+    return base.catalog, judged
 
 
-def _remember(
-    options: RunOptions, key: bytes, before: set[FindingKey], whole: list[Finding]
-) -> None:
+def _remember(options: RunOptions, key: bytes, judged: Judgement) -> None:
     """Keep a revision judged in full, for pull requests to come on it."""
     from itam.analysis import runs
 
     if options.cache is not None:
-        runs.remember_judgement(options.cache, key, runs.Judgement(before, whole))
+        runs.remember_judgement(options.cache, key, judged)
 
 
 def _compare(
@@ -384,24 +387,26 @@ def _compare(
 
     # Judged by the head's schemas: one analysis serves both revisions.
     analyser = Analyser(schemas, options, _schemas_digest(head_config))
-    # The base judged by the head's rules, as of the same date, is remembered
-    # under a key of those: the next push on the same base, or another pull
-    # request on it (main, judged by the nightly run), judges again only what
-    # its change can affect.
+    # The base is judged in full by the head's rules, and remembered under a
+    # key of its files, those rules and the date (the next push on the same
+    # base, or another pull request on it, skips that); the head is then
+    # judged from it, again only where the change can affect the findings.
     from itam.analysis import runs
 
     key = runs.run_key(base_snapshot.files, base_snapshot.findings, head_config, as_of)
-    remembered = runs.recall_judgement(options.cache, key) if options.cache is not None else None
-    if remembered is None:
-        head = assess(head_snapshot, analyser.many, schemas, policy, as_of, analyser.workers)
-        base_catalog, before = _judge_base(base_snapshot, analyser, schemas, policy, as_of, key)
+    judged = runs.recall_judgement(options.cache, key) if options.cache is not None else None
+    if judged is None:
+        base_catalog, judged = _judge_base(base_snapshot, analyser, schemas, policy, as_of, key)
     else:
         base_catalog = gather(base_snapshot, analyser.many)[1]
+    if options.incremental:
         changed = changed_files(base_snapshot.files, head_snapshot.files)
         head = reassess(
-            head_snapshot, analyser.many, schemas, policy, as_of, base_catalog, remembered, changed
+            head_snapshot, analyser.many, schemas, policy, as_of, base_catalog, judged, changed
         )
-        before = remembered.keys
+    else:
+        head = assess(head_snapshot, analyser.many, schemas, policy, as_of, analyser.workers)
+    before = judged.keys
     changes = compare(
         base_catalog, head.catalog, base_snapshot.files, head_snapshot.files, merge_base.hexsha
     )

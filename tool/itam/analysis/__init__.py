@@ -44,6 +44,10 @@ class RunOptions:
     # available core. Small runs stay in-process (forking costs more).
     workers: int = 0
     progress: Progress | None = None
+    # In pull-request mode, judge the head from its base's judgement: the
+    # whole-registry rules run only on what the change can affect. False
+    # judges the head in full; the findings are the same either way.
+    incremental: bool = True
 
     def worker_count(self) -> int:
         return self.workers if self.workers > 0 else available_cores()
