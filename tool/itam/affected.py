@@ -22,7 +22,7 @@ on random changes).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Any
 
 from itam.entities import Catalog, Entity
@@ -89,7 +89,7 @@ def _owners(catalog: Catalog, ids: set[str]) -> set[tuple[str, str | None]]:
     return {(i, e.kind) for i in ids if (e := catalog.get(i)) is not None}
 
 
-def _referrers(catalog: Catalog, ids: set[str] | Any) -> dict[str, list[Entity]]:
+def _referrers(catalog: Catalog, ids: Container[str]) -> dict[str, list[Entity]]:
     """For each of ``ids``, the entities whose data holds it as a text."""
     out: dict[str, list[Entity]] = defaultdict(list)
     for entity in catalog:
@@ -98,7 +98,7 @@ def _referrers(catalog: Catalog, ids: set[str] | Any) -> dict[str, list[Entity]]
     return out
 
 
-def _ids_in(data: dict[str, Any], ids: Any) -> set[str]:
+def _ids_in(data: dict[str, Any], ids: Container[str]) -> set[str]:
     """The texts anywhere in ``data`` (values, not keys) that are in ``ids``."""
     found = set()
     stack: list[Any] = [data]
