@@ -33,7 +33,7 @@ from itam.evaluation import evaluate, report_of
 from itam.layout import Layout
 from itam.pullrequest import Revisions
 from itam.report import Report
-from tests.conftest import PROJECT, git
+from tests.conftest import AS_OF, PROJECT, git, run_itam
 
 GENERATE = PROJECT / "benchmarks" / "generate.py"
 ENTITIES = 400
@@ -366,3 +366,33 @@ def test_a_judgement_that_does_not_decode_is_judged_afresh(
     with contextlib.closing(sqlite3.connect(root / ".itam-cache" / DATABASE)) as db:
         (key,) = db.execute("SELECT key FROM runs WHERE substr(key, 1, 4) = X'62617365'").fetchone()
     assert runs.recall_judgement(root / ".itam-cache", key[4:]) is not None
+
+
+def test_a_site_built_on_main_serves_the_pull_requests_on_it(
+    grown: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages build on a push to main remembers main's judgement, as
+    validate does: a pull request branched there does not judge it again."""
+    root = tmp_path / "registry"
+    shutil.copytree(grown, root)
+    built = run_itam("site", "build", "--root", root, "--out", tmp_path / "site", "--as-of", AS_OF)
+    # Exit 1: the registry has findings; the site is written all the same.
+    assert built.exit_code == 1, built.stderr
+    assert "written to" in built.stderr
+    judged_in_full: list[int] = []
+    real = evaluation._judge_base
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        judged_in_full.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "_judge_base", counting)
+    laptop = next((root / "registry" / "hardware" / "laptops").glob("*.yaml"))
+    laptop.write_text(laptop.read_text(encoding="utf-8") + "notes: moved desks\n")
+    cache = RunOptions(cache=root / ".itam-cache", workers=1)
+    as_of = dt.date.fromisoformat(AS_OF)
+    report = evaluate(Layout.at(root), as_of, Revisions("main"), options=cache).report()
+    assert judged_in_full == []
+    full = RunOptions(cache=None, workers=1, incremental=False)
+    expected = evaluate(Layout.at(root), as_of, Revisions("main"), options=full).report()
+    assert _comparable(report) == _comparable(expected)

@@ -202,18 +202,21 @@ def _worktree(
     schemas: SchemaSet,
     policy: Policy,
     options: RunOptions,
-    remember: bytes | None = None,
+    key: bytes | None = None,
 ) -> Evaluation:
-    """The work tree judged; with ``remember``, its judgement is kept in the
-    cache under that key, as a base for pull requests to come."""
+    """The work tree judged. With the cache, its judgement is kept there, as
+    the base of pull requests to come (the pages build on main, say, then
+    serves the pull requests branched from it), under ``key`` when the
+    caller has worked it out already."""
     blobs = config_blobs(layout)
     analyser = Analyser(schemas, options, _schemas_digest(blobs))
     head = assess(snapshot, analyser.many, schemas, policy, as_of, analyser.workers)
     findings = engine.finalize(head.findings, head.catalog, policy, as_of)
-    if remember is not None:
-        from itam.analysis.runs import Judgement
+    if options.cache is not None:
+        from itam.analysis import runs
 
-        _remember(options, remember, Judgement({finding_key(f) for f in findings}, head.whole))
+        key = key or runs.run_key(snapshot.files, snapshot.findings, blobs, as_of)
+        _remember(options, key, runs.Judgement({finding_key(f) for f in findings}, head.whole))
     return _evaluation(layout, as_of, head, policy, schemas, findings, _digest(blobs))
 
 
