@@ -250,18 +250,24 @@ def _comparable(report: Report) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many times a run judged again only what its change can affect."""
+def _calls(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    """One item for each call of ``itam.evaluation``'s ``name`` from now on
+    (the real function still runs)."""
     calls: list[int] = []
-    real = evaluation.reassess  # type: ignore[attr-defined]  # the module imports it
+    real = getattr(evaluation, name)
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(evaluation, "reassess", counting)
+    monkeypatch.setattr(evaluation, name, counting)
     return calls
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times a run judged again only what its change can affect."""
+    return _calls(monkeypatch, "reassess")
 
 
 @pytest.mark.parametrize("as_of", DATES, ids=str)
@@ -379,14 +385,7 @@ def test_a_site_built_on_main_serves_the_pull_requests_on_it(
     # Exit 1: the registry has findings; the site is written all the same.
     assert built.exit_code == 1, built.stderr
     assert "written to" in built.stderr
-    judged_in_full: list[int] = []
-    real = evaluation._judge_base
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        judged_in_full.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(evaluation, "_judge_base", counting)
+    judged_in_full = _calls(monkeypatch, "_judge_base")
     laptop = next((root / "registry" / "hardware" / "laptops").glob("*.yaml"))
     laptop.write_text(laptop.read_text(encoding="utf-8") + "notes: moved desks\n")
     cache = RunOptions(cache=root / ".itam-cache", workers=1)
