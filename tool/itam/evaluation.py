@@ -216,7 +216,8 @@ def _worktree(
         from itam.analysis import runs
 
         key = key or runs.run_key(snapshot.files, snapshot.findings, blobs, as_of)
-        _remember(options, key, runs.Judgement({finding_key(f) for f in findings}, head.whole))
+        judged = runs.Judgement({finding_key(f) for f in findings}, head.whole)
+        runs.remember_judgement(options.cache, key, judged)
     return _evaluation(layout, as_of, head, policy, schemas, findings, _digest(blobs))
 
 
@@ -354,16 +355,9 @@ def _judge_base(
     base = assess(snapshot, analyser.many, schemas, policy, as_of, analyser.workers)
     findings = engine.finalize(base.findings, base.catalog, policy, as_of)
     judged = runs.Judgement({finding_key(f) for f in findings}, base.whole)
-    _remember(analyser.options, key, judged)
+    if analyser.options.cache is not None:
+        runs.remember_judgement(analyser.options.cache, key, judged)
     return base.catalog, judged
-
-
-def _remember(options: RunOptions, key: bytes, judged: Judgement) -> None:
-    """Keep a revision judged in full, for pull requests to come on it."""
-    from itam.analysis import runs
-
-    if options.cache is not None:
-        runs.remember_judgement(options.cache, key, judged)
 
 
 def _compare(

@@ -147,10 +147,9 @@ class Context:
                 if selector.kinds is not None
                 else self.catalog.entities
             )
-            only = self.restricted
-            found = self._selected[selector] = [
-                e for e in pool if (only is None or e.file in only) and self.matches(selector, e)
-            ]
+            if self.restricted is not None:
+                pool = [e for e in pool if e.file in self.restricted]
+            found = self._selected[selector] = [e for e in pool if self.matches(selector, e)]
         return iter(found)
 
     def audit_interval(self, entity: Entity) -> int | None:
